@@ -1,0 +1,92 @@
+package io.spawnlock.agent;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the agent core and its libraries (ByteBuddy, HdrHistogram, JNA) from the jar entries
+ * {@code inst/**}, where class files are stored as {@code .classdata}.
+ *
+ * <p>Neither the application's loaders nor the boot loader can see those entries, and this loader's
+ * parent is the platform loader, so the application's own copies of the same libraries, in any version,
+ * never meet ours. JNA cannot be relocated (its native code looks classes up by name), so isolation,
+ * not shading, is what keeps it apart.
+ */
+final class IsolatedClassLoader extends ClassLoader {
+    static final String PREFIX = "inst/";
+    private static final String CLASS_SUFFIX = ".classdata";
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final JarFile jar;
+    private final URL jarUrl;
+    private final ProtectionDomain protectionDomain;
+
+    IsolatedClassLoader(JarFile jar, URL jarUrl) {
+        super("spawnlock", ClassLoader.getPlatformClassLoader());
+        this.jar = jar;
+        this.jarUrl = jarUrl;
+        this.protectionDomain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
+        if (entry == null) {
+            throw new ClassNotFoundException(name);
+        }
+        byte[] bytes;
+        try {
+            bytes = BootProbes.read(jar, entry);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+        definePackageOf(name);
+        return defineClass(name, bytes, 0, bytes.length, protectionDomain);
+    }
+
+    private void definePackageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot > 0) {
+            String pkg = className.substring(0, dot);
+            if (getDefinedPackage(pkg) == null) {
+                try {
+                    definePackage(pkg, null, null, null, null, null, null, null);
+                } catch (IllegalArgumentException definedConcurrently) {
+                    // another thread defined it first
+                }
+            }
+        }
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        String entryName = PREFIX + (name.endsWith(".class")
+                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
+                : name);
+        if (jar.getJarEntry(entryName) == null) {
+            return null;
+        }
+        try {
+            return new URL("jar:" + jarUrl + "!/" + entryName);
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) {
+        URL url = findResource(name);
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    }
+}

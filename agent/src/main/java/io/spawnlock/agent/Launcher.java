@@ -1,0 +1,87 @@
+package io.spawnlock.agent;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.util.jar.JarFile;
+
+/**
+ * The jar's Premain-Class, Agent-Class and Main-Class.
+ *
+ * <p>A trampoline: it uses java.base only and names no agent type in its bytecode, because it is loaded by
+ * the application class loader before the probes exist in the boot loader. It defines the probes, then
+ * hands over to the isolated core by reflection.
+ */
+public final class Launcher {
+    private static final String CORE = "io.spawnlock.core.AgentCore";
+    private static final String CLI = "io.spawnlock.cli.Cli";
+
+    private static JarFile agentJar;
+    private static ClassLoader coreLoader;
+
+    private Launcher() {}
+
+    public static void premain(String options, Instrumentation inst) {
+        startAgent(options, inst, false);
+    }
+
+    public static void agentmain(String options, Instrumentation inst) {
+        startAgent(options, inst, true);
+    }
+
+    /** {@code java -jar spawnlock-agent.jar <command> ...}: the offline tools. */
+    public static void main(String[] args) throws Throwable {
+        int status;
+        try {
+            Object result = coreLoader().loadClass(CLI).getMethod("run", String[].class).invoke(null, (Object) args);
+            status = (Integer) result;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        System.exit(status);
+    }
+
+    private static void startAgent(String options, Instrumentation inst, boolean attached) {
+        Throwable failure;
+        try {
+            synchronized (Launcher.class) { // start-up only, never on a spawn path
+                BootProbes.define(inst, agentJar());
+                coreLoader()
+                        .loadClass(CORE)
+                        .getMethod("start", String.class, Instrumentation.class, boolean.class)
+                        .invoke(null, options, inst, attached);
+            }
+            return;
+        } catch (InvocationTargetException e) {
+            failure = e.getCause();
+            if (failure instanceof IllegalStateException && "strict".equals(failure.getMessage())) {
+                // strict=true and the options are bad: the core has printed why; stop the JVM as asked.
+                throw (IllegalStateException) failure;
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        System.err.println("spawnlock: agent disabled, could not start: " + failure
+                + " (the application runs without it)");
+    }
+
+    private static synchronized ClassLoader coreLoader() throws Exception {
+        if (coreLoader == null) {
+            coreLoader = new IsolatedClassLoader(agentJar(), agentJarUrl());
+        }
+        return coreLoader;
+    }
+
+    /** Opened once and kept open: the core loader reads its classes from it for the JVM's lifetime. */
+    private static synchronized JarFile agentJar() throws Exception {
+        if (agentJar == null) {
+            agentJar = new JarFile(new File(agentJarUrl().toURI()));
+        }
+        return agentJar;
+    }
+
+    private static URL agentJarUrl() {
+        return Launcher.class.getProtectionDomain().getCodeSource().getLocation();
+    }
+}

@@ -1,0 +1,252 @@
+package io.spawnlock.config;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's options, {@code key=value} pairs separated by commas (the contract in PRODUCT.md).
+ * Parsing is all-or-nothing: any bad key or value is an {@link OptionException} naming the key and the
+ * valid choices.
+ */
+public final class AgentOptions {
+    public static final String OFF = "off";
+
+    public enum Args { NONE, REDACTED, FULL }
+
+    /** Keys in the order the README documents them. */
+    public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
+            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "args", "strict"));
+
+    /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
+    private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
+
+    private static final long MIN_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_INTERVAL = TimeUnit.HOURS.toNanos(1);
+    private static final Pattern JAVA_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+
+    private String log = "spawnlock-%p.hlog";
+    private long intervalNanos = TimeUnit.SECONDS.toNanos(5);
+    private List<String> locks = Collections.emptyList();
+    private boolean discover = true;
+    private String signal = "USR1";
+    private String dumps = "spawnlock-dumps-%p";
+    private long dumpEveryNanos = 0L;
+    private long dumpOnWaitNanos = 0L;
+    private Args args = Args.NONE;
+    private boolean strict = false;
+
+    private AgentOptions() {}
+
+    public static AgentOptions defaults() {
+        return new AgentOptions();
+    }
+
+    /**
+     * Whether the raw option string asks for strict handling. Read before full parsing, so that even
+     * a parse failure knows whether to stop the JVM.
+     */
+    public static boolean requestsStrict(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        for (String item : raw.split(",")) {
+            String trimmed = item.trim();
+            if (trimmed.startsWith("strict=")) {
+                return "true".equalsIgnoreCase(trimmed.substring("strict=".length()).trim());
+            }
+        }
+        return false;
+    }
+
+    public static AgentOptions parse(String raw) {
+        AgentOptions o = new AgentOptions();
+        if (raw == null || raw.trim().isEmpty()) {
+            return o;
+        }
+        Set<String> seen = new HashSet<>();
+        for (String item : raw.split(",")) {
+            if (item.trim().isEmpty()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw new OptionException("option '" + item.trim() + "' has no value: write key=value (keys: "
+                        + String.join(", ", KEYS) + ")");
+            }
+            String key = item.substring(0, eq).trim();
+            String value = item.substring(eq + 1).trim();
+            if (!KEYS.contains(key)) {
+                throw new OptionException("unknown option '" + key + "' (valid: " + String.join(", ", KEYS) + ")");
+            }
+            if (!seen.add(key)) {
+                throw new OptionException("option '" + key + "' is given twice");
+            }
+            if (value.isEmpty()) {
+                throw new OptionException("option '" + key + "' has an empty value");
+            }
+            o.set(key, value);
+        }
+        return o;
+    }
+
+    private void set(String key, String value) {
+        switch (key) {
+            case "log": log = value; break;
+            case "interval": intervalNanos = duration(key, value, MIN_INTERVAL, MAX_INTERVAL); break;
+            case "locks": locks = lockSites(value); break;
+            case "discover": discover = onOff(key, value); break;
+            case "signal": signal = signal(value); break;
+            case "dumps": dumps = value; break;
+            case "dumpEvery": dumpEveryNanos = durationOrOff(key, value, TimeUnit.SECONDS.toNanos(1)); break;
+            case "dumpOnWait": dumpOnWaitNanos = durationOrOff(key, value, TimeUnit.MILLISECONDS.toNanos(1)); break;
+            case "args": args = choice(key, value, Args.class); break;
+            case "strict": strict = trueFalse(key, value); break;
+            default: throw new AssertionError(key);
+        }
+    }
+
+    private static long duration(String key, String value, long min, long max) {
+        long nanos;
+        try {
+            nanos = Durations.parseNanos(value);
+        } catch (IllegalArgumentException e) {
+            throw new OptionException("option " + key + ": " + e.getMessage());
+        }
+        if (nanos < min || nanos > max) {
+            throw new OptionException("option " + key + "=" + value + " is out of range (" + Durations.format(min)
+                    + " to " + Durations.format(max) + ")");
+        }
+        return nanos;
+    }
+
+    private static long durationOrOff(String key, String value, long min) {
+        return OFF.equalsIgnoreCase(value) ? 0L : duration(key, value, min, Long.MAX_VALUE);
+    }
+
+    private static boolean onOff(String key, String value) {
+        if ("on".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if (OFF.equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new OptionException("option " + key + "=" + value + " is not valid (use on or off)");
+    }
+
+    private static boolean trueFalse(String key, String value) {
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new OptionException("option " + key + "=" + value + " is not valid (use true or false)");
+    }
+
+    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new OptionException("option " + key + "=" + value + " is not valid (use " + String.join(", ", names) + ")");
+    }
+
+    private static String signal(String value) {
+        if (OFF.equalsIgnoreCase(value)) {
+            return OFF;
+        }
+        String name = value.toUpperCase(Locale.ROOT);
+        if (name.startsWith("SIG")) {
+            name = name.substring(3);
+        }
+        if (SIGNALS.contains(name)) {
+            return name;
+        }
+        throw new OptionException("option signal=" + value + " is not valid (use " + String.join(", ", SIGNALS)
+                + " or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)");
+    }
+
+    private static List<String> lockSites(String value) {
+        List<String> sites = new ArrayList<>();
+        for (String site : value.split(";")) {
+            String s = site.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!isLockSite(s)) {
+                throw new OptionException("option locks: '" + s + "' is not a lock site (use com.acme.Gate#start"
+                        + " for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)");
+            }
+            sites.add(s);
+        }
+        if (sites.isEmpty()) {
+            throw new OptionException("option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)");
+        }
+        return Collections.unmodifiableList(sites);
+    }
+
+    private static boolean isLockSite(String s) {
+        int hash = s.indexOf('#');
+        String type = hash < 0 ? s : s.substring(0, hash);
+        String[] parts = type.split("\\.", -1);
+        if (hash < 0 && parts.length < 2) {
+            return false; // Class.FIELD needs at least both parts
+        }
+        for (String part : parts) {
+            if (!JAVA_NAME.matcher(part).matches()) {
+                return false;
+            }
+        }
+        return hash < 0 || JAVA_NAME.matcher(s.substring(hash + 1)).matches();
+    }
+
+    /** Expands {@code %p} (pid) and {@code %t} (start time, local, {@code yyyyMMdd'T'HHmmss}). */
+    public static String expand(String pattern, long pid, LocalDateTime start) {
+        return pattern.replace("%p", Long.toString(pid))
+                .replace("%t", start.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")));
+    }
+
+    /** The effective options, for the log header: what was in force is part of the record. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("log", log);
+        m.put("interval", Durations.format(intervalNanos));
+        m.put("locks", locks.isEmpty() ? "" : String.join(";", locks));
+        m.put("discover", discover ? "on" : OFF);
+        m.put("signal", signal);
+        m.put("dumps", dumps);
+        m.put("dumpEvery", dumpEveryNanos == 0 ? OFF : Durations.format(dumpEveryNanos));
+        m.put("dumpOnWait", dumpOnWaitNanos == 0 ? OFF : Durations.format(dumpOnWaitNanos));
+        m.put("args", args.name().toLowerCase(Locale.ROOT));
+        m.put("strict", Boolean.toString(strict));
+        return m;
+    }
+
+    public boolean logEnabled() { return !OFF.equalsIgnoreCase(log); }
+    public String log() { return log; }
+    public long intervalNanos() { return intervalNanos; }
+    public List<String> locks() { return locks; }
+    public boolean discover() { return discover; }
+    public String signal() { return signal; }
+    public String dumps() { return dumps; }
+    public long dumpEveryNanos() { return dumpEveryNanos; }
+    public long dumpOnWaitNanos() { return dumpOnWaitNanos; }
+    public Args args() { return args; }
+    public boolean strict() { return strict; }
+}

@@ -1,0 +1,93 @@
+package io.spawnlock.spawn;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+
+import static net.bytebuddy.matcher.ElementMatchers.isArray;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Rewrites the two JDK classes of the spawn path. Only visitors are applied (advice inlined, calls
+ * bracketed), never a new member, so the result can also replace an already loaded class.
+ *
+ * <p>Both classes are rewritten once, ahead of time, from the boot loader's own class files: the first
+ * spawn then pays an array comparison instead of ByteBuddy's work inside its measured {@code start()}.
+ */
+public final class SpawnClassRewriter {
+    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+
+    private final ForkAndExecTiming forkAndExecTiming = new ForkAndExecTiming();
+    /** internal name -> {original, rewritten} */
+    private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
+
+    static boolean isTarget(String internalName) {
+        return PROCESS_BUILDER.equals(internalName) || ForkAndExecTiming.PROCESS_IMPL.equals(internalName);
+    }
+
+    /** Rewrites both classes from the running JDK's class files; throws if this JDK's classes do not fit. */
+    public void prepare() {
+        for (String name : new String[] {PROCESS_BUILDER, ForkAndExecTiming.PROCESS_IMPL}) {
+            byte[] original;
+            try {
+                original = ClassFileLocator.ForClassLoader.ofBootLoader().locate(name.replace('/', '.')).resolve();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the class file of " + name, e);
+            }
+            byte[] rewritten = rewrite(name, original);
+            if (Arrays.equals(original, rewritten)) {
+                throw new IllegalStateException(name.replace('/', '.') + " has no method we know how to time"
+                        + " (ProcessBuilder.start(Redirect[]), a forkAndExec call in ProcessImpl's constructor)");
+            }
+            prepared.put(name, new byte[][] {original, rewritten});
+        }
+    }
+
+    /** The rewritten class, or the prepared result when {@code original} is the class file we prepared from. */
+    public byte[] transform(String internalName, byte[] original) {
+        byte[][] ready = prepared.get(internalName);
+        if (ready != null && Arrays.equals(ready[0], original)) {
+            return ready[1];
+        }
+        return rewrite(internalName, original);
+    }
+
+    private byte[] rewrite(String internalName, byte[] original) {
+        String binaryName = internalName.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(binaryName, original), ClassFileLocator.ForClassLoader.ofBootLoader());
+        TypePool pool = TypePool.Default.of(locator);
+        TypeDescription type = pool.describe(binaryName).resolve();
+        DynamicType.Builder<?> builder = new ByteBuddy()
+                .with(TypeValidation.DISABLED)
+                .with(Implementation.Context.Disabled.Factory.INSTANCE)
+                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+                .with(InstrumentedType.Factory.Default.FROZEN)
+                .with(VisibilityBridgeStrategy.Default.NEVER)
+                .redefine(type, locator);
+        if (PROCESS_BUILDER.equals(internalName)) {
+            ClassLoader agentLoader = SpawnClassRewriter.class.getClassLoader();
+            builder = builder.visit(Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
+                    .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray()))));
+        } else {
+            builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods()
+                    .invokable(isConstructor(), forkAndExecTiming));
+        }
+        return builder.make(pool).getBytes();
+    }
+}
