@@ -61,9 +61,9 @@ public final class AgentOptions {
             return false;
         }
         for (String item : raw.split(",")) {
-            String trimmed = item.trim();
-            if (trimmed.startsWith("strict=")) {
-                return "true".equalsIgnoreCase(trimmed.substring("strict=".length()).trim());
+            int eq = item.indexOf('=');
+            if (eq > 0 && item.substring(0, eq).trim().equals("strict")) {
+                return "true".equalsIgnoreCase(item.substring(eq + 1).trim());
             }
         }
         return false;
@@ -124,8 +124,9 @@ public final class AgentOptions {
             throw new OptionException("option " + key + ": " + e.getMessage());
         }
         if (nanos < min || nanos > max) {
-            throw new OptionException("option " + key + "=" + value + " is out of range (" + Durations.format(min)
-                    + " to " + Durations.format(max) + ")");
+            throw new OptionException("option " + key + "=" + value + " is out of range ("
+                    + (max == Long.MAX_VALUE ? "at least " + Durations.format(min)
+                                             : Durations.format(min) + " to " + Durations.format(max)) + ")");
         }
         return nanos;
     }

@@ -45,8 +45,14 @@ public final class Durations {
         return nanos.longValue();
     }
 
-    /** Short human form for messages and headers: 250ms, 5s, 1.5s. */
+    /** Short form for messages and headers: 250ms, 5s, 2m, 1h. */
     public static String format(long nanos) {
+        if (nanos != 0 && nanos % TimeUnit.HOURS.toNanos(1) == 0) {
+            return nanos / TimeUnit.HOURS.toNanos(1) + "h";
+        }
+        if (nanos != 0 && nanos % TimeUnit.MINUTES.toNanos(1) == 0) {
+            return nanos / TimeUnit.MINUTES.toNanos(1) + "m";
+        }
         if (nanos % 1_000_000_000L == 0) {
             return nanos / 1_000_000_000L + "s";
         }

@@ -1,0 +1,106 @@
+package io.spawnlock.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentOptionsTest {
+
+    @Test
+    void defaultsAreTheContracts() {
+        AgentOptions o = AgentOptions.parse(null);
+        assertEquals("spawnlock-%p.hlog", o.log());
+        assertTrue(o.logEnabled());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), o.intervalNanos());
+        assertTrue(o.locks().isEmpty());
+        assertTrue(o.discover());
+        assertEquals("USR1", o.signal());
+        assertEquals("spawnlock-dumps-%p", o.dumps());
+        assertEquals(0L, o.dumpEveryNanos());
+        assertEquals(0L, o.dumpOnWaitNanos());
+        assertEquals(AgentOptions.Args.NONE, o.args());
+        assertFalse(o.strict());
+        assertEquals(AgentOptions.KEYS, Arrays.asList(o.describe().keySet().toArray()));
+    }
+
+    @Test
+    void everyKeyTakesAValidValue() {
+        AgentOptions o = AgentOptions.parse("log=/var/log/x-%p.hlog, interval=250ms,locks=com.acme.Gate#start;com.acme.Gate.LOCK,"
+                + "discover=off,signal=SIGwinch,dumps=/tmp/d,dumpEvery=10s,dumpOnWait=500ms,args=redacted,strict=true");
+        assertEquals("/var/log/x-%p.hlog", o.log());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(250), o.intervalNanos());
+        assertEquals(Arrays.asList("com.acme.Gate#start", "com.acme.Gate.LOCK"), o.locks());
+        assertFalse(o.discover());
+        assertEquals("WINCH", o.signal());
+        assertEquals("/tmp/d", o.dumps());
+        assertEquals(TimeUnit.SECONDS.toNanos(10), o.dumpEveryNanos());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500), o.dumpOnWaitNanos());
+        assertEquals(AgentOptions.Args.REDACTED, o.args());
+        assertTrue(o.strict());
+    }
+
+    @Test
+    void offTurnsThingsOff() {
+        AgentOptions o = AgentOptions.parse("log=off,signal=off,dumpEvery=off,dumpOnWait=OFF");
+        assertFalse(o.logEnabled());
+        assertEquals("off", o.signal());
+        assertEquals(0L, o.dumpEveryNanos());
+        assertEquals(0L, o.dumpOnWaitNanos());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, args, strict)",
+            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, args, strict)",
+            "interval=               | option 'interval' has an empty value",
+            "interval=5              | option interval: '5' needs a unit (ns, us, ms, s, m, h), e.g. 250ms or 5s",
+            "interval=5x             | option interval: '5x' has an unknown unit 'x' (use ns, us, ms, s, m or h)",
+            "interval=fast           | option interval: 'fast' is not a duration (examples: 250ms, 5s, 2m)",
+            "interval=1ms            | option interval=1ms is out of range (100ms to 1h)",
+            "interval=2h             | option interval=2h is out of range (100ms to 1h)",
+            "interval=99999999999999h| option interval: '99999999999999h' is too long",
+            "log=a,log=b             | option 'log' is given twice",
+            "discover=maybe          | option discover=maybe is not valid (use on or off)",
+            "strict=yes              | option strict=yes is not valid (use true or false)",
+            "args=some               | option args=some is not valid (use none, redacted, full)",
+            "signal=USR2             | option signal=USR2 is not valid (use USR1, WINCH, URG or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)",
+            "dumpEvery=10ms          | option dumpEvery=10ms is out of range (at least 1s)",
+            "locks=Gate              | option locks: 'Gate' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
+            "locks=com.acme.Gate#    | option locks: 'com.acme.Gate#' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
+            "locks=a..b              | option locks: 'a..b' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
+            "locks=;                 | option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)",
+    })
+    void badOptionsNameTheKeyAndTheChoices(String raw, String message) {
+        OptionException e = assertThrows(OptionException.class, () -> AgentOptions.parse(raw));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void strictIsReadEvenWhenTheRestIsBad() {
+        assertTrue(AgentOptions.requestsStrict("interval=zzz,strict=true"));
+        assertTrue(AgentOptions.requestsStrict(" strict = TRUE "));
+        assertFalse(AgentOptions.requestsStrict("interval=zzz"));
+        assertFalse(AgentOptions.requestsStrict("strict=false"));
+        assertFalse(AgentOptions.requestsStrict(null));
+    }
+
+    @Test
+    void emptyItemsAreIgnored() {
+        assertEquals(TimeUnit.SECONDS.toNanos(1), AgentOptions.parse(",interval=1s,,").intervalNanos());
+        assertEquals(AgentOptions.defaults().describe(), AgentOptions.parse("  ").describe());
+    }
+
+    @Test
+    void pathsExpandPidAndStartTime() {
+        LocalDateTime t = LocalDateTime.of(2026, 11, 23, 9, 5, 7);
+        assertEquals("/x/spawnlock-42-20261123T090507.hlog", AgentOptions.expand("/x/spawnlock-%p-%t.hlog", 42, t));
+    }
+}
