@@ -55,10 +55,6 @@ public final class Launcher {
             return;
         } catch (InvocationTargetException e) {
             failure = e.getCause();
-            if (failure instanceof IllegalStateException && "strict".equals(failure.getMessage())) {
-                // strict=true and the options are bad: the core has printed why; stop the JVM as asked.
-                throw (IllegalStateException) failure;
-            }
         } catch (Throwable t) {
             failure = t;
         }

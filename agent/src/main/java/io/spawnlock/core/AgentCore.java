@@ -42,17 +42,17 @@ public final class AgentCore {
     }
 
     /**
-     * Starts the agent. A bad option disables it with one line on stderr, or, with {@code strict=true},
-     * is thrown so that the JVM stops.
+     * Starts the agent. A bad option disables it with one line on stderr; with {@code strict=true} at JVM
+     * start, it stops the JVM (exit 1) before {@code main}. An attach never stops a running JVM.
      */
     public static void start(String rawOptions, Instrumentation inst, boolean attached) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(rawOptions);
         } catch (OptionException e) {
-            if (AgentOptions.requestsStrict(rawOptions)) {
+            if (AgentOptions.requestsStrict(rawOptions) && !attached) {
                 System.err.println("spawnlock: " + e.getMessage() + "; strict=true, so the JVM stops");
-                throw e;
+                System.exit(1);
             }
             System.err.println("spawnlock: " + e.getMessage()
                     + "; the agent is off and the application runs without it (strict=true stops the JVM instead)");

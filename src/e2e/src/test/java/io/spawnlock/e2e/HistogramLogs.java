@@ -1,0 +1,37 @@
+package io.spawnlock.e2e;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+
+/** Reads logs with HdrHistogram's own reader, as any user's tooling would. */
+public final class HistogramLogs {
+    private HistogramLogs() {}
+
+    /** Total count per tag over the whole log; an absent tag recorded nothing. */
+    public static Map<String, Long> counts(Path log) throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null) {
+                String tag = h.getTag() == null ? "" : h.getTag();
+                counts.merge(tag, ((org.HdrHistogram.Histogram) h).getTotalCount(), Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Number of interval lines per tag. */
+    public static Map<String, Integer> intervals(Path log) throws Exception {
+        Map<String, Integer> intervals = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null) {
+                intervals.merge(h.getTag() == null ? "" : h.getTag(), 1, Integer::sum);
+            }
+        }
+        return intervals;
+    }
+}
