@@ -3,9 +3,8 @@ package io.spawnlock.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -50,10 +49,11 @@ final class BootProbes {
         Module javaBase = Object.class.getModule();
         Module self = BootProbes.class.getModule();
         inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
-        MethodHandle defineClass1 = MethodHandles.privateLookupIn(ClassLoader.class, MethodHandles.lookup())
-                .findStatic(ClassLoader.class, "defineClass1", MethodType.methodType(Class.class,
-                        ClassLoader.class, String.class, byte[].class, int.class, int.class,
-                        ProtectionDomain.class, String.class));
+        // Plain reflection, not a MethodHandle: for a native method it needs no LambdaForm spinning, which
+        // would cost tens of milliseconds before the application's main.
+        Method defineClass1 = ClassLoader.class.getDeclaredMethod("defineClass1", ClassLoader.class, String.class,
+                byte[].class, int.class, int.class, ProtectionDomain.class, String.class);
+        defineClass1.setAccessible(true);
         // A class whose supertypes are not defined yet fails; define the rest and come back to it.
         while (!pending.isEmpty()) {
             List<String> done = new ArrayList<>();
@@ -61,16 +61,19 @@ final class BootProbes {
             for (Map.Entry<String, byte[]> e : pending.entrySet()) {
                 byte[] bytes = e.getValue();
                 try {
-                    defineClass1.invoke((ClassLoader) null, e.getKey(), bytes, 0, bytes.length, null, null);
+                    defineClass1.invoke(null, null, e.getKey(), bytes, 0, bytes.length, null, null);
                     done.add(e.getKey());
-                } catch (NoClassDefFoundError retryLater) {
-                    last = retryLater;
+                } catch (InvocationTargetException ex) {
+                    if (!(ex.getCause() instanceof NoClassDefFoundError)) {
+                        throw ex.getCause();
+                    }
+                    last = ex.getCause();
                 }
             }
             if (done.isEmpty()) {
                 throw last;
             }
-            done.forEach(pending::remove);
+            pending.keySet().removeAll(done);
         }
     }
 

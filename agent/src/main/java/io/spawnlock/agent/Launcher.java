@@ -4,6 +4,7 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
+import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 
 /**
@@ -46,11 +47,12 @@ public final class Launcher {
         Throwable failure;
         try {
             synchronized (Launcher.class) { // start-up only, never on a spawn path
-                BootProbes.define(inst, agentJar());
+                // Same erased shape as premain itself, (Object, Object): JDK 18+ reflection then reuses the
+                // method-handle forms the JVM made to call premain, instead of spinning new ones (~10 ms).
                 coreLoader()
                         .loadClass(CORE)
-                        .getMethod("start", String.class, Instrumentation.class, boolean.class)
-                        .invoke(null, options, inst, attached);
+                        .getMethod("start", Object.class, Object.class)
+                        .invoke(null, inst, new Object[] {options, attached, new ProbeDefinition(inst, agentJar())});
             }
             return;
         } catch (InvocationTargetException e) {
@@ -60,6 +62,32 @@ public final class Launcher {
         }
         System.err.println("spawnlock: agent disabled, could not start: " + failure
                 + " (the application runs without it)");
+    }
+
+    /**
+     * Defines the probes in the boot loader when called. The core calls it on its own thread: it costs
+     * 15-50 ms (module redefinition, reflection), which the application's main should not wait for.
+     */
+    private static final class ProbeDefinition implements Callable<Void> {
+        private final Instrumentation inst;
+        private final JarFile jar;
+
+        ProbeDefinition(Instrumentation inst, JarFile jar) {
+            this.inst = inst;
+            this.jar = jar;
+        }
+
+        @Override
+        public Void call() throws Exception {
+            try {
+                BootProbes.define(inst, jar);
+                return null;
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 
     private static synchronized ClassLoader coreLoader() throws Exception {

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The agent's options, {@code key=value} pairs separated by commas (the contract in PRODUCT.md).
@@ -33,7 +32,6 @@ public final class AgentOptions {
 
     private static final long MIN_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_INTERVAL = TimeUnit.HOURS.toNanos(1);
-    private static final Pattern JAVA_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
 
     private String log = "spawnlock-%p.hlog";
     private long intervalNanos = TimeUnit.SECONDS.toNanos(5);
@@ -205,22 +203,36 @@ public final class AgentOptions {
     private static boolean isLockSite(String s) {
         int hash = s.indexOf('#');
         String type = hash < 0 ? s : s.substring(0, hash);
-        String[] parts = type.split("\\.", -1);
+        String[] parts = type.split("\\.", -1); // a one-char split: no regex engine at start-up
         if (hash < 0 && parts.length < 2) {
             return false; // Class.FIELD needs at least both parts
         }
         for (String part : parts) {
-            if (!JAVA_NAME.matcher(part).matches()) {
+            if (!isJavaName(part)) {
                 return false;
             }
         }
-        return hash < 0 || JAVA_NAME.matcher(s.substring(hash + 1)).matches();
+        return hash < 0 || isJavaName(s.substring(hash + 1));
+    }
+
+    private static boolean isJavaName(String s) {
+        if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            if (!Character.isJavaIdentifierPart(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Expands {@code %p} (pid) and {@code %t} (start time, local, {@code yyyyMMdd'T'HHmmss}). */
     public static String expand(String pattern, long pid, LocalDateTime start) {
-        return pattern.replace("%p", Long.toString(pid))
-                .replace("%t", start.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")));
+        String expanded = pattern.replace("%p", Long.toString(pid));
+        return expanded.contains("%t")
+                ? expanded.replace("%t", start.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")))
+                : expanded;
     }
 
     /** The effective options, for the log header: what was in force is part of the record. */

@@ -2,7 +2,6 @@ package io.spawnlock.core;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
-import io.spawnlock.probe.SpawnProbe;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
@@ -17,35 +16,62 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent inside the JVM: reads the options, connects the probes to the recording, installs the spawn
  * instrumentation and keeps the log. Called by the launcher, in the isolated class loader.
+ *
+ * <p>Start-up manners: the application's {@code main} waits only for option parsing and the registration
+ * of one transformer. Everything costly (HdrHistogram, the log file, ByteBuddy) happens on the agent's
+ * one thread, which then stays on as the log writer. No lambdas or string concatenation bootstraps here:
+ * each would cost milliseconds before {@code main}. No class loaded before {@code main} may name a probe
+ * type either: the probes are defined later, on the agent thread.
  */
 public final class AgentCore {
+    /** How long the shutdown hook waits for a start-up that is still creating the log. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 5;
     private static volatile AgentCore running;
 
     /** Taken before any recorder exists, so no interval starts before the log's base time. */
     private final long startMillis = System.currentTimeMillis();
     private final AgentOptions options;
     private final Instrumentation inst;
+    private final boolean attached;
+    /** Puts the probes into the boot loader; until it has run, no class here may touch a probe type. */
+    private final Callable<?> defineProbes;
     private final AgentWarnings warnings = new AgentWarnings(System.err);
-    private final Recording recording = new Recording();
-    private final SpawnRecorder spawnRecorder = new SpawnRecorder(recording);
-    private volatile IntervalLog log;
+    private final SpawnTransformer spawnTransformer = new SpawnTransformer(warnings);
+    /** Counted down once the recording and the log exist; publishes the fields below. */
+    private final CountDownLatch recordingReady = new CountDownLatch(1);
+    private SpawnRecorder spawnRecorder;
+    private IntervalLog log;
     private volatile boolean launchMechanismLogged;
 
-    private AgentCore(AgentOptions options, Instrumentation inst) {
+    private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
         this.options = options;
         this.inst = inst;
+        this.attached = attached;
+        this.defineProbes = defineProbes;
+    }
+
+    /**
+     * Entry from the launcher: {@code launch} is {options (String or null), attached (Boolean), the probe
+     * definition (Callable)}. Typed as premain is, (Object, Object), so that calling it reflectively is cheap.
+     */
+    public static void start(Object instrumentation, Object launch) {
+        Object[] args = (Object[]) launch;
+        start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1], (Callable<?>) args[2]);
     }
 
     /**
      * Starts the agent. A bad option disables it with one line on stderr; with {@code strict=true} at JVM
      * start, it stops the JVM (exit 1) before {@code main}. An attach never stops a running JVM.
      */
-    public static void start(String rawOptions, Instrumentation inst, boolean attached) {
+    static void start(String rawOptions, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(rawOptions);
@@ -62,19 +88,44 @@ public final class AgentCore {
             System.err.println("spawnlock: the agent is already running in this JVM; the new options are ignored");
             return;
         }
-        AgentCore core = new AgentCore(options, inst);
+        AgentCore core = new AgentCore(options, inst, attached, defineProbes);
         running = core;
-        core.begin(attached);
+        core.spawnTransformer.register(inst);
+        Thread agentThread = new AgentThread(core);
+        core.spawnTransformer.preparedBy(agentThread);
+        agentThread.start();
+        Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
     }
 
-    private void begin(boolean attached) {
-        long pid = ProcessHandle.current().pid();
+    /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
+    private void runAgentThread() {
+        try {
+            defineProbes.call();
+        } catch (Throwable t) {
+            warnings.warnOnce("probes", "spawns are not measured: the probes could not be defined in the boot"
+                    + " loader (" + AgentWarnings.describe(t) + ")");
+            spawnTransformer.giveUp(inst);
+            recordingReady.countDown();
+            return;
+        }
+        try {
+            setUpRecording();
+        } finally {
+            recordingReady.countDown();
+        }
+        spawnTransformer.prepare(inst);
+        Thread.currentThread().setName("spawnlock-log");
+        writeEveryInterval();
+    }
+
+    private void setUpRecording() {
+        Recording recording = new Recording();
         if (options.logEnabled()) {
+            long pid = ProcessHandle.current().pid();
             LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
             String path = AgentOptions.expand(options.log(), pid, startTime);
             try {
-                IntervalLog l = IntervalLog.create(Paths.get(path), recording, warnings,
-                        header(pid, attached), startMillis);
+                IntervalLog l = IntervalLog.create(Paths.get(path), recording, warnings, header(pid), startMillis);
                 warnings.logTo(l::comment);
                 log = l;
             } catch (IOException | RuntimeException e) {
@@ -82,16 +133,10 @@ public final class AgentCore {
                         + AgentWarnings.describe(e) + "); measuring goes on without a log");
             }
         }
-        SpawnProbe.setListener(spawnRecorder);
-        new SpawnTransformer(warnings).install(inst);
-
-        Thread periodic = new Thread(this::everyInterval, "spawnlock-log");
-        periodic.setDaemon(true);
-        periodic.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::atShutdown, "spawnlock-shutdown"));
+        spawnRecorder = SpawnRecorder.listenTo(recording);
     }
 
-    private List<String> header(long pid, boolean attached) {
+    private List<String> header(long pid) {
         List<String> lines = new ArrayList<>();
         lines.add("version=" + Version.get() + " pid=" + pid + " start=" + (attached ? "attach" : "premain")
                 + " jdk=" + System.getProperty("java.runtime.version") + " vendor=\""
@@ -106,7 +151,7 @@ public final class AgentCore {
         return lines;
     }
 
-    private void everyInterval() {
+    private void writeEveryInterval() {
         long interval = options.intervalNanos();
         long next = System.nanoTime() + interval;
         while (true) {
@@ -117,24 +162,31 @@ public final class AgentCore {
             }
             next += interval;
             checkHealth();
-            IntervalLog l = log;
-            if (l != null && !l.writeInterval()) {
+            if (log != null && !log.writeInterval()) {
                 return;
             }
         }
     }
 
     private void atShutdown() {
-        checkHealth();
-        IntervalLog l = log;
-        if (l != null) {
-            l.close();
+        try {
+            if (!recordingReady.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (spawnRecorder != null) {
+            checkHealth();
+        }
+        if (log != null) {
+            log.close();
         }
     }
 
-    /** Reports, once each, what only shows after the fact; runs on the log thread, never on a spawn path. */
+    /** Reports, once each, what only shows after the fact; runs on the agent's threads, never on a spawn. */
     private void checkHealth() {
-        Throwable failure = SpawnProbe.listenerFailure();
+        Throwable failure = spawnRecorder.failure();
         if (failure != null) {
             warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(failure)
                     + "); spawns are no longer measured");
@@ -142,10 +194,39 @@ public final class AgentCore {
         if (!launchMechanismLogged && spawnRecorder.spawns() > 0) {
             launchMechanismLogged = true;
             String actual = LaunchMechanism.actual(inst);
-            IntervalLog l = log;
-            if (actual != null && l != null) {
-                l.comment("launchMechanism=" + actual);
+            if (actual != null && log != null) {
+                log.comment("launchMechanism=" + actual);
             }
+        }
+    }
+
+    /** The agent's one thread: start-up work, then the log writer. A daemon: it never holds the JVM up. */
+    private static final class AgentThread extends Thread {
+        private final AgentCore core;
+
+        AgentThread(AgentCore core) {
+            super("spawnlock-init");
+            setDaemon(true);
+            this.core = core;
+        }
+
+        @Override
+        public void run() {
+            core.runAgentThread();
+        }
+    }
+
+    private static final class ShutdownHook extends Thread {
+        private final AgentCore core;
+
+        ShutdownHook(AgentCore core) {
+            super("spawnlock-shutdown");
+            this.core = core;
+        }
+
+        @Override
+        public void run() {
+            core.atShutdown();
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 public final class AgentWarnings {
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private final PrintStream err;
-    private volatile Consumer<String> logSink = line -> { };
+    private volatile Consumer<String> logSink; // null until the log exists
 
     public AgentWarnings(PrintStream err) {
         this.err = err;
@@ -28,7 +28,10 @@ public final class AgentWarnings {
             return false;
         }
         err.println("spawnlock: " + message);
-        logSink.accept("warning: " + message);
+        Consumer<String> sink = logSink;
+        if (sink != null) {
+            sink.accept("warning: " + message);
+        }
         return true;
     }
 

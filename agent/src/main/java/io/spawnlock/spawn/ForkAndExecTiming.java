@@ -18,7 +18,6 @@ import net.bytebuddy.utility.OpenedClassReader;
  * A native method prefix would time the call as exactly, but cannot be added to an already loaded class.
  */
 final class ForkAndExecTiming implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
-    static final String PROCESS_IMPL = "java/lang/ProcessImpl";
     static final String FORK_AND_EXEC = "forkAndExec";
     private static final String PROBE = "io/spawnlock/probe/SpawnProbe";
 
@@ -36,7 +35,7 @@ final class ForkAndExecTiming implements AsmVisitorWrapper.ForDeclaredMethods.Me
         return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                boolean forkAndExec = FORK_AND_EXEC.equals(name) && PROCESS_IMPL.equals(owner);
+                boolean forkAndExec = FORK_AND_EXEC.equals(name) && SpawnTransformer.PROCESS_IMPL.equals(owner);
                 if (forkAndExec) {
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, "execBegin", "()V", false);
                 }

@@ -30,19 +30,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * spawn then pays an array comparison instead of ByteBuddy's work inside its measured {@code start()}.
  */
 public final class SpawnClassRewriter {
-    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
-
     private final ForkAndExecTiming forkAndExecTiming = new ForkAndExecTiming();
     /** internal name -> {original, rewritten} */
     private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
 
-    static boolean isTarget(String internalName) {
-        return PROCESS_BUILDER.equals(internalName) || ForkAndExecTiming.PROCESS_IMPL.equals(internalName);
-    }
-
     /** Rewrites both classes from the running JDK's class files; throws if this JDK's classes do not fit. */
     public void prepare() {
-        for (String name : new String[] {PROCESS_BUILDER, ForkAndExecTiming.PROCESS_IMPL}) {
+        for (String name : new String[] {SpawnTransformer.PROCESS_BUILDER, SpawnTransformer.PROCESS_IMPL}) {
             byte[] original;
             try {
                 original = ClassFileLocator.ForClassLoader.ofBootLoader().locate(name.replace('/', '.')).resolve();
@@ -80,7 +74,7 @@ public final class SpawnClassRewriter {
                 .with(InstrumentedType.Factory.Default.FROZEN)
                 .with(VisibilityBridgeStrategy.Default.NEVER)
                 .redefine(type, locator);
-        if (PROCESS_BUILDER.equals(internalName)) {
+        if (SpawnTransformer.PROCESS_BUILDER.equals(internalName)) {
             ClassLoader agentLoader = SpawnClassRewriter.class.getClassLoader();
             builder = builder.visit(Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
                     .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray()))));

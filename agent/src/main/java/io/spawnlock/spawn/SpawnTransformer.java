@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
  * The one transformer the agent registers, at premain, before ByteBuddy is even loaded.
  *
  * <p>ByteBuddy needs a few hundred milliseconds to start; doing that in premain would delay the
- * application's {@code main}. So a background thread prepares the rewriter while the application starts.
+ * application's {@code main}. So the agent's thread prepares the rewriter while the application starts.
  * If the application loads {@code ProcessBuilder} or {@code ProcessImpl} before that is done, this gate
  * holds that class load until the rewriter is ready (bounded), so no early spawn goes unmeasured; a class
  * let through unchanged after the bound is retransformed once the rewriter is ready.
  */
 public final class SpawnTransformer implements ClassFileTransformer {
+    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+    static final String PROCESS_IMPL = "java/lang/ProcessImpl";
     private static final long MAX_GATE_WAIT_SECONDS = 3;
 
     private final AgentWarnings warnings;
@@ -30,16 +32,37 @@ public final class SpawnTransformer implements ClassFileTransformer {
         this.warnings = warnings;
     }
 
-    /** Registers the gate and prepares ByteBuddy on a daemon thread. */
-    public void install(Instrumentation inst) {
-        inst.addTransformer(this, true);
-        Thread t = new Thread(() -> prepare(inst), "spawnlock-init");
-        t.setDaemon(true);
-        preparingThread = t;
-        t.start();
+    /** Whether a class (internal name) is one this agent rewrites. Loads nothing. */
+    static boolean isTarget(String internalName) {
+        return PROCESS_BUILDER.equals(internalName) || PROCESS_IMPL.equals(internalName);
     }
 
-    private void prepare(Instrumentation inst) {
+    /**
+     * Registers the gate; cheap, so it can run before {@code main}.
+     *
+     * <p>The JVM calls a transformer for every class any thread loads, sometimes while that thread holds a
+     * lock (a jar file's, a class loader's). If the gate's path for other classes loaded a class of ours
+     * from the agent jar, two threads could each wait for the other's lock. So that path only compares
+     * names, and everything it touches is resolved here, once, before it is registered.
+     */
+    public void register(Instrumentation inst) {
+        transform(null, "", null, null, null);
+        inst.addTransformer(this, true);
+    }
+
+    /** Names the thread that will call {@link #prepare}: the gate must never make it wait for itself. */
+    public void preparedBy(Thread thread) {
+        preparingThread = thread;
+    }
+
+    /** Spawns cannot be measured after all: stop holding class loads and step aside. */
+    public void giveUp(Instrumentation inst) {
+        inst.removeTransformer(this);
+        settled.countDown();
+    }
+
+    /** Loads ByteBuddy and rewrites the spawn classes, then opens the gate; on the agent's thread. */
+    public void prepare(Instrumentation inst) {
         try {
             SpawnClassRewriter r = new SpawnClassRewriter();
             r.prepare();
@@ -54,7 +77,7 @@ public final class SpawnTransformer implements ClassFileTransformer {
         }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() == null && SpawnClassRewriter.isTarget(c.getName().replace('.', '/'))) {
+            if (c.getClassLoader() == null && isTarget(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }
         }
@@ -71,8 +94,8 @@ public final class SpawnTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || className == null || !SpawnClassRewriter.isTarget(className)) {
-            return null;
+        if (loader != null || !isTarget(className)) {
+            return null; // every class load of the JVM passes here: compare names, load nothing
         }
         try {
             SpawnClassRewriter r = rewriter;
