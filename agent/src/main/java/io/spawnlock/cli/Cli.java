@@ -1,8 +1,11 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.core.AgentWarnings;
 import io.spawnlock.core.Version;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** {@code java -jar spawnlock-agent.jar <command> ...}: one entry, one line per error, exit 0 or 2. */
 public final class Cli {
@@ -16,6 +19,8 @@ public final class Cli {
             "  report <log>...   per tag: count, min, p50, p90, p99, p99.9, max, mean",
             "  version           print the agent's version",
             "",
+            "--debug (anywhere) prints the stack trace of an internal error.",
+            "",
             "As an agent: java -javaagent:spawnlock-agent.jar[=key=value,...] ...  (see the README for options)");
 
     private Cli() {}
@@ -25,6 +30,21 @@ public final class Cli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> words = new ArrayList<>(Arrays.asList(args));
+        boolean debug = words.remove("--debug");
+        try {
+            return dispatch(words.toArray(new String[0]), out, err);
+        } catch (RuntimeException | Error e) {
+            err.println("spawnlock: internal error: " + AgentWarnings.describe(e)
+                    + (debug ? "" : " (run again with --debug for the stack trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return USAGE;
+        }
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(HELP);
             return USAGE;

@@ -3,7 +3,9 @@ package io.spawnlock.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.spawnlock.e2e.fixtures.HelloApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,13 +22,16 @@ class StartupTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
-    void shortLivedJvmsStartAndExitCleanly(Jdks.Jdk jdk) {
+    void shortLivedJvmsStartAndExitCleanlyWithDefaultOptions(Jdks.Jdk jdk) throws Exception {
         for (int i = 0; i < RUNS; i++) {
-            ForkedJvm.Result r = ForkedJvm.on(jdk).agent("log=" + dir.resolve("hello-" + i + ".hlog"))
-                    .fixture(HelloApp.class, Integer.toString(i % 3)).run();
+            ForkedJvm.Result r = ForkedJvm.on(jdk).agent(null).fixture(HelloApp.class, Integer.toString(i % 3))
+                    .in(dir).run();
             assertEquals(0, r.exitCode, r.toString());
             assertEquals("hello\n", r.stdout, r.toString());
             assertEquals("", r.stderr, r.toString());
+        }
+        try (Stream<Path> logs = Files.list(dir)) {
+            assertEquals(RUNS, logs.filter(p -> p.getFileName().toString().matches("spawnlock-\\d+\\.hlog")).count());
         }
     }
 }
