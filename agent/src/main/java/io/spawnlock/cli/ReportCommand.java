@@ -1,5 +1,6 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.recording.Tags;
 import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -84,11 +85,12 @@ final class ReportCommand {
         out.printf(Locale.ROOT, format, "tag", "count", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
             Histogram h = e.getValue();
+            boolean count = Tags.isCount(e.getKey());
             out.printf(Locale.ROOT, format, e.getKey(), h.getTotalCount(),
-                    Units.nanos(h.getMinValue()), Units.nanos(h.getValueAtPercentile(50)),
-                    Units.nanos(h.getValueAtPercentile(90)), Units.nanos(h.getValueAtPercentile(99)),
-                    Units.nanos(h.getValueAtPercentile(99.9)), Units.nanos(h.getMaxValue()),
-                    Units.nanos(h.getMean()));
+                    Units.of(h.getMinValue(), count), Units.of(h.getValueAtPercentile(50), count),
+                    Units.of(h.getValueAtPercentile(90), count), Units.of(h.getValueAtPercentile(99), count),
+                    Units.of(h.getValueAtPercentile(99.9), count), Units.of(h.getMaxValue(), count),
+                    Units.of(h.getMean(), count));
         }
     }
 }

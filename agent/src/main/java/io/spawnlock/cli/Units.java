@@ -6,6 +6,14 @@ import java.util.Locale;
 final class Units {
     private Units() {}
 
+    /** A count as a plain number (one decimal for a mean), a time as {@link #nanos}. */
+    static String of(double value, boolean isCount) {
+        if (!isCount) {
+            return nanos(value);
+        }
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
     static String nanos(double ns) {
         if (ns < 1_000) {
             return String.format(Locale.ROOT, "%.0fns", ns);

@@ -2,6 +2,8 @@ package io.spawnlock.core;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
+import io.spawnlock.locks.LockDiscovery;
+import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
@@ -48,6 +50,8 @@ public final class AgentCore {
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
+    private SpawnLocks spawnLocks;
+    private LockDiscovery discovery;
     private IntervalLog log;
     private volatile boolean launchMechanismLogged;
 
@@ -133,7 +137,21 @@ public final class AgentCore {
                         + AgentWarnings.describe(e) + "); measuring goes on without a log");
             }
         }
-        spawnRecorder = SpawnRecorder.listenTo(recording);
+        spawnLocks = new SpawnLocks(recording);
+        spawnLocks.listen();
+        if (options.discover()) {
+            discovery = new LockDiscovery(spawnLocks, inst, warnings, this::note);
+            discovery.workOn(Thread.currentThread());
+        }
+        spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+    }
+
+    /** A line for the log's record of what the agent found; nothing on the application's output. */
+    private void note(String text) {
+        IntervalLog l = log;
+        if (l != null) {
+            l.comment(text);
+        }
     }
 
     private List<String> header(long pid) {
@@ -155,6 +173,9 @@ public final class AgentCore {
         long interval = options.intervalNanos();
         long next = System.nanoTime() + interval;
         while (true) {
+            if (discovery != null) {
+                discovery.processPending(); // woken early by a spawn with new call sites
+            }
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
@@ -190,6 +211,16 @@ public final class AgentCore {
         if (failure != null) {
             warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(failure)
                     + "); spawns are no longer measured");
+        }
+        Throwable lockFailure = spawnLocks.failure();
+        if (lockFailure != null) {
+            warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(lockFailure)
+                    + "); spawn locks are no longer measured");
+        }
+        Throwable discoveryFailure = spawnRecorder.discoveryFailure();
+        if (discoveryFailure != null) {
+            warnings.warnOnce("lock-discovery", "finding spawn locks failed (" + AgentWarnings.describe(discoveryFailure)
+                    + "); no new spawn locks will be found");
         }
         if (!launchMechanismLogged && spawnRecorder.spawns() > 0) {
             launchMechanismLogged = true;

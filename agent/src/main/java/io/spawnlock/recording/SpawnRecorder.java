@@ -1,5 +1,7 @@
 package io.spawnlock.recording;
 
+import io.spawnlock.locks.LockDiscovery;
+import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,12 +15,25 @@ public final class SpawnRecorder implements SpawnListener {
     private final TagRecorder failed;
     private final TagRecorder exec;
     private final LongAdder spawns = new LongAdder();
+    private final SpawnLocks locks;
+    private volatile LockDiscovery discovery;
+    private volatile Throwable discoveryFailure;
 
-    /** Creates the recorder and connects the probe to it. */
-    public static SpawnRecorder listenTo(Recording recording) {
-        SpawnRecorder r = new SpawnRecorder(recording);
+    /**
+     * Creates the recorder and connects the probe to it.
+     *
+     * @param locks     the spawn locks, to attribute each spawn to the innermost one held
+     * @param discovery finds the locks held around spawns; null when discovery is off
+     */
+    public static SpawnRecorder listenTo(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
+        SpawnRecorder r = new SpawnRecorder(recording, locks, discovery);
         SpawnProbe.setListener(r);
         return r;
+    }
+
+    /** Why discovery stopped, or null while it works. */
+    public Throwable discoveryFailure() {
+        return discoveryFailure;
     }
 
     /** Why the probe dropped this recorder, or null while it works. */
@@ -26,7 +41,9 @@ public final class SpawnRecorder implements SpawnListener {
         return SpawnProbe.listenerFailure();
     }
 
-    SpawnRecorder(Recording recording) {
+    SpawnRecorder(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
+        this.locks = locks;
+        this.discovery = discovery;
         this.spawn = recording.tag(Tags.SPAWN);
         this.failed = recording.tag(Tags.SPAWN_FAILED);
         this.exec = recording.tag(Tags.SPAWN_EXEC);
@@ -39,6 +56,20 @@ public final class SpawnRecorder implements SpawnListener {
             exec.record(execNanos);
         }
         spawns.increment();
+        int lock = locks.innermostHeld();
+        if (lock >= 0) {
+            locks.spawnUnder(lock, wallNanos, execNanos);
+        }
+        LockDiscovery d = discovery;
+        if (d != null) {
+            try {
+                d.onSpawn();
+            } catch (RuntimeException | LinkageError e) {
+                // discovery is a part of its own: losing it must not stop spawns being measured
+                discovery = null;
+                discoveryFailure = e;
+            }
+        }
     }
 
     /** Spawns seen so far, successful or not. */

@@ -1,20 +1,12 @@
 package io.spawnlock.spawn;
 
+import io.spawnlock.bytecode.ClassRewrite;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
 
 import static net.bytebuddy.matcher.ElementMatchers.isArray;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
@@ -23,8 +15,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Rewrites the two JDK classes of the spawn path. Only visitors are applied (advice inlined, calls
- * bracketed), never a new member, so the result can also replace an already loaded class.
+ * Rewrites the two JDK classes of the spawn path: advice inlined into {@code ProcessBuilder.start}, the
+ * native call bracketed in {@code ProcessImpl}'s constructor.
  *
  * <p>Both classes are rewritten once, ahead of time, from the boot loader's own class files: the first
  * spawn then pays an array comparison instead of ByteBuddy's work inside its measured {@code start()}.
@@ -62,26 +54,15 @@ public final class SpawnClassRewriter {
     }
 
     private byte[] rewrite(String internalName, byte[] original) {
-        String binaryName = internalName.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(binaryName, original), ClassFileLocator.ForClassLoader.ofBootLoader());
-        TypePool pool = TypePool.Default.of(locator);
-        TypeDescription type = pool.describe(binaryName).resolve();
-        DynamicType.Builder<?> builder = new ByteBuddy()
-                .with(TypeValidation.DISABLED)
-                .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-                .with(InstrumentedType.Factory.Default.FROZEN)
-                .with(VisibilityBridgeStrategy.Default.NEVER)
-                .redefine(type, locator);
+        AsmVisitorWrapper visitor;
         if (SpawnTransformer.PROCESS_BUILDER.equals(internalName)) {
             ClassLoader agentLoader = SpawnClassRewriter.class.getClassLoader();
-            builder = builder.visit(Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
-                    .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray()))));
+            visitor = Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
+                    .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray())));
         } else {
-            builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods()
-                    .invokable(isConstructor(), forkAndExecTiming));
+            visitor = new AsmVisitorWrapper.ForDeclaredMethods().invokable(isConstructor(), forkAndExecTiming);
         }
-        return builder.make(pool).getBytes();
+        return ClassRewrite.apply(internalName.replace('/', '.'), original, ClassFileLocator.ForClassLoader.ofBootLoader(),
+                visitor);
     }
 }

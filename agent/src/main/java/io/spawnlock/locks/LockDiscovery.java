@@ -1,0 +1,176 @@
+package io.spawnlock.locks;
+
+import io.spawnlock.core.AgentWarnings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the locks a thread holds while it spawns, without stopping the world: the spawning thread walks
+ * its own stack (rate-limited, no safepoint) and hands each call site it has not seen before to the agent
+ * thread, which reads that method's bytecode, names the monitors and Locks held at the call, and rewrites
+ * the class so that every acquisition of those locks there is measured from then on.
+ */
+public final class LockDiscovery {
+    /** At most one stack walk per this interval across all threads: ~200 per second. */
+    private static final long MIN_NANOS_BETWEEN_WALKS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int MAX_APPLICATION_FRAMES = 16;
+    private static final int MAX_SEEN_SITES = 10_000;
+    private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+
+    private final SpawnLocks locks;
+    private final Instrumentation inst;
+    private final AgentWarnings warnings;
+    private final Consumer<String> notes;
+    private final ClassLoader agentLoader = LockDiscovery.class.getClassLoader();
+    private final Set<String> seenSites = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<CallSite> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong nextWalk = new AtomicLong(System.nanoTime());
+    private volatile Thread worker;
+    private final Set<String> reportedSynchronizedMethods = new java.util.HashSet<>(); // agent thread only
+    private LockClassTransformer transformer; // agent thread only
+
+    /** @param notes where to write what was found (the log's comments) */
+    public LockDiscovery(SpawnLocks locks, Instrumentation inst, AgentWarnings warnings, Consumer<String> notes) {
+        this.locks = locks;
+        this.inst = inst;
+        this.warnings = warnings;
+        this.notes = notes;
+    }
+
+    /** The thread that calls {@link #processPending}; woken when there is work. */
+    public void workOn(Thread thread) {
+        worker = thread;
+    }
+
+    /** On the spawning thread, inside {@code start()}: what it holds now is what we look for. */
+    public void onSpawn() {
+        long now = System.nanoTime();
+        long next = nextWalk.get();
+        if (now - next < 0 || !nextWalk.compareAndSet(next, now + MIN_NANOS_BETWEEN_WALKS)) {
+            return;
+        }
+        List<StackWalker.StackFrame> frames = WALKER.walk(s -> s.limit(256).collect(Collectors.toList()));
+        int spawnCall = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            Class<?> c = frames.get(i).getDeclaringClass();
+            if (c == ProcessBuilder.class || c == Runtime.class) {
+                spawnCall = i;
+            }
+        }
+        boolean added = false;
+        int applicationFrames = 0;
+        for (int i = spawnCall + 1; spawnCall >= 0 && i < frames.size() && applicationFrames < MAX_APPLICATION_FRAMES; i++) {
+            StackWalker.StackFrame f = frames.get(i);
+            ClassLoader loader = f.getDeclaringClass().getClassLoader();
+            if (loader == null || loader == ClassLoader.getPlatformClassLoader() || loader == agentLoader) {
+                continue; // JDK frames: their locks are not the application's to measure here
+            }
+            applicationFrames++;
+            String key = f.getClassName() + '#' + f.getMethodName() + f.getDescriptor() + '@' + f.getByteCodeIndex();
+            if (seenSites.size() < MAX_SEEN_SITES && seenSites.add(key)) {
+                StackWalker.StackFrame callee = frames.get(i - 1);
+                pending.add(new CallSite(f.getDeclaringClass(), f.getMethodName(), f.getDescriptor(), f.getLineNumber(),
+                        callee.getMethodName(), callee.getDescriptor()));
+                added = true;
+            }
+        }
+        Thread w = worker;
+        if (added && w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** On the agent thread: analyses the new call sites and rewrites the classes that hold spawn locks. */
+    public void processPending() {
+        Set<Class<?>> changed = new LinkedHashSet<>();
+        CallSite site;
+        while ((site = pending.poll()) != null) {
+            try {
+                analyse(site, changed);
+            } catch (RuntimeException e) {
+                warnings.warnOnce("lock-scan " + site.type.getName(), "cannot read the locks of "
+                        + site.type.getName() + "#" + site.method + " (" + AgentWarnings.describe(e) + ")");
+            }
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
+        if (transformer == null) {
+            transformer = new LockClassTransformer(locks, warnings);
+            inst.addTransformer(transformer, true);
+        }
+        for (Class<?> c : changed) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
+                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
+            }
+        }
+    }
+
+    private void analyse(CallSite site, Set<Class<?>> changed) {
+        String internalName = site.type.getName().replace('.', '/');
+        byte[] classFile = classFile(site.type, internalName);
+        if (classFile == null) {
+            return; // generated at run time: no class file to read
+        }
+        HeldLockScan.Result held = HeldLockScan.scan(classFile, site.method, site.descriptor, site.callee,
+                site.calleeDescriptor, site.line);
+        List<String> found = new ArrayList<>();
+        for (String lock : held.held) {
+            if (locks.add(internalName, lock)) {
+                found.add(lock);
+                changed.add(site.type);
+            }
+        }
+        for (String lock : found) {
+            notes.accept("spawn lock " + lock + " held around a spawn at " + site.type.getName() + "#" + site.method
+                    + (site.line > 0 ? " line " + site.line : ""));
+        }
+        if (held.synchronizedMethod != null && reportedSynchronizedMethods.add(held.synchronizedMethod)) {
+            notes.accept("the synchronized method " + held.synchronizedMethod + " is held around a spawn;"
+                    + " synchronized methods are not measured yet");
+        }
+    }
+
+    private static byte[] classFile(Class<?> type, String internalName) {
+        ClassLoader loader = type.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static final class CallSite {
+        final Class<?> type;
+        final String method;
+        final String descriptor;
+        final int line;
+        final String callee;
+        final String calleeDescriptor;
+
+        CallSite(Class<?> type, String method, String descriptor, int line, String callee, String calleeDescriptor) {
+            this.type = type;
+            this.method = method;
+            this.descriptor = descriptor;
+            this.line = line;
+            this.callee = callee;
+            this.calleeDescriptor = calleeDescriptor;
+        }
+    }
+}

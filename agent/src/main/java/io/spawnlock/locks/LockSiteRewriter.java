@@ -1,0 +1,114 @@
+package io.spawnlock.locks;
+
+import java.util.Map;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Instruments the acquisitions and releases of the given spawn locks in one class.
+ *
+ * <p>Monitors, following the rules that keep the JIT compiling the method (reference/agent-engineering.md
+ * §3.2): {@code monitorEntering} just before MONITORENTER; {@code monitorEntered} before the first
+ * instruction after it, i.e. after javac's try-start label, never between the two; {@code monitorExited}
+ * before the normal-path MONITOREXIT, and for the release in javac's self-covering catch-any handler after
+ * the MONITOREXIT and after the label that ends the handler's range, never inside it.
+ *
+ * <p>{@code Lock} calls: {@code lock()}, {@code lockInterruptibly()} and {@code unlock()} are replaced by the
+ * probe's static equivalents, which make the same call. No branch, local or frame is added; max stack
+ * grows by one for the lock id.
+ */
+final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
+    private static final String PROBE = "io/spawnlock/probe/LockProbe";
+    private static final String LOCK_DESCRIPTOR = "(L" + LockInstructions.LOCK_TYPE + ";I)V";
+
+    private final Map<String, Integer> lockIds;
+    private volatile int sites;
+
+    /** @param lockIds the spawn locks to instrument in this class, by name */
+    LockSiteRewriter(Map<String, Integer> lockIds) {
+        this.lockIds = lockIds;
+    }
+
+    /** Instructions rewritten so far. */
+    int sites() {
+        return sites;
+    }
+
+    @Override
+    public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
+                              MethodVisitor methodVisitor, Implementation.Context implementationContext,
+                              TypePool typePool, int writerFlags, int readerFlags) {
+        return new LockTrackingVisitor(methodVisitor, instrumentedType.getInternalName(),
+                instrumentedMethod.getInternalName()) {
+            private String pendingHook;
+            private int pendingId;
+
+            @Override
+            protected void beforeInstruction() {
+                if (pendingHook != null) {
+                    hook(pendingHook, pendingId);
+                    pendingHook = null;
+                }
+            }
+
+            @Override
+            protected void monitorEnter(String lock) {
+                Integer id = lockIds.get(lock);
+                if (id != null) {
+                    hook("monitorEntering", id);
+                }
+                super.monitorEnter(lock);
+                if (id != null) {
+                    defer("monitorEntered", id);
+                }
+            }
+
+            @Override
+            protected void monitorExit(String lock, boolean inHandler) {
+                Integer id = lockIds.get(lock);
+                if (id != null && !inHandler) {
+                    hook("monitorExited", id);
+                }
+                super.monitorExit(lock, inHandler);
+                if (id != null && inHandler) {
+                    defer("monitorExited", id);
+                }
+            }
+
+            @Override
+            protected void lockCall(String kind, String lock, boolean inHandler, int opcode, String owner,
+                                    String name, String descriptor, boolean isInterface) {
+                Integer id = lockIds.get(lock);
+                if (id == null) {
+                    super.lockCall(kind, lock, inHandler, opcode, owner, name, descriptor, isInterface);
+                    return;
+                }
+                mv.visitLdcInsn(id);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, kind, LOCK_DESCRIPTOR, false);
+                sites++;
+            }
+
+            private void defer(String hook, int id) {
+                pendingHook = hook;
+                pendingId = id;
+            }
+
+            /** Emitted straight to the next visitor: our own code is not the application's, so not tracked. */
+            private void hook(String hook, int id) {
+                mv.visitLdcInsn(id);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, hook, "(I)V", false);
+                sites++;
+            }
+
+            @Override
+            public void visitMaxs(int maxStack, int maxLocals) {
+                super.visitMaxs(maxStack + 1, maxLocals);
+            }
+        };
+    }
+}
