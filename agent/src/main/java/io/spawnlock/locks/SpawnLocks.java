@@ -76,10 +76,6 @@ public final class SpawnLocks implements LockListener {
         return byClass.get(internalClassName);
     }
 
-    String name(int id) {
-        return tags[id].name;
-    }
-
     @Override
     public void acquired(int lockId, long waitNanos, long overtaken) {
         Tags t = tags[lockId];
@@ -111,7 +107,6 @@ public final class SpawnLocks implements LockListener {
     }
 
     private static final class Tags {
-        final String name;
         final TagRecorder wait;
         final TagRecorder hold;
         final TagRecorder queue;
@@ -120,7 +115,6 @@ public final class SpawnLocks implements LockListener {
         final TagRecorder exec;
 
         Tags(Recording recording, String name) {
-            this.name = name;
             this.wait = recording.tag("lock.wait." + name);
             this.hold = recording.tag("lock.hold." + name);
             this.queue = recording.tag(io.spawnlock.recording.Tags.LOCK_QUEUE + name);

@@ -158,12 +158,6 @@ public final class LockProbe {
         return h.depth == 0 ? -1 : h.ids[Math.min(h.depth, MAX_DEPTH) - 1];
     }
 
-    /** Threads waiting for lock {@code id} right now (at instrumented sites). */
-    public static int waiting(int id) {
-        Counters c = counters(id);
-        return c == null ? 0 : c.waiting.get();
-    }
-
     private static Counters counters(int id) {
         Counters[] all = counters;
         return id >= 0 && id < all.length ? all[id] : null;
