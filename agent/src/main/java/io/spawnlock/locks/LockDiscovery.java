@@ -4,7 +4,6 @@ import io.spawnlock.core.AgentWarnings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +38,6 @@ public final class LockDiscovery {
     private final ConcurrentLinkedQueue<CallSite> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong nextWalk = new AtomicLong(System.nanoTime());
     private volatile Thread worker;
-    private final Set<String> reportedSynchronizedMethods = new java.util.HashSet<>(); // agent thread only
     private LockClassTransformer transformer; // agent thread only
 
     /** @param notes where to write what was found (the log's comments) */
@@ -83,7 +81,7 @@ public final class LockDiscovery {
             if (seenSites.size() < MAX_SEEN_SITES && seenSites.add(key)) {
                 StackWalker.StackFrame callee = frames.get(i - 1);
                 pending.add(new CallSite(f.getDeclaringClass(), f.getMethodName(), f.getDescriptor(), f.getLineNumber(),
-                        callee.getMethodName(), callee.getDescriptor()));
+                        callee.getDeclaringClass(), callee.getMethodName(), callee.getDescriptor()));
                 added = true;
             }
         }
@@ -130,20 +128,27 @@ public final class LockDiscovery {
         }
         HeldLockScan.Result held = HeldLockScan.scan(classFile, site.method, site.descriptor, site.callee,
                 site.calleeDescriptor, site.line);
-        List<String> found = new ArrayList<>();
+        String where = " held around a spawn at " + site.type.getName() + "#" + site.method
+                + (site.line > 0 ? " line " + site.line : "");
         for (String lock : held.held) {
-            if (locks.add(internalName, lock)) {
-                found.add(lock);
+            if (locks.addAcquired(internalName, lock)) {
                 changed.add(site.type);
+                notes.accept("spawn lock " + lock + where);
             }
         }
-        for (String lock : found) {
-            notes.accept("spawn lock " + lock + " held around a spawn at " + site.type.getName() + "#" + site.method
-                    + (site.line > 0 ? " line " + site.line : ""));
+        if (held.synchronizedMethod != null
+                && locks.addSynchronizedMethod(internalName, site.method + site.descriptor, held.synchronizedMethod)) {
+            changed.add(site.type);
+            notes.accept("spawn lock " + held.synchronizedMethod + " (synchronized method)" + where);
         }
-        if (held.synchronizedMethod != null && reportedSynchronizedMethods.add(held.synchronizedMethod)) {
-            notes.accept("the synchronized method " + held.synchronizedMethod + " is held around a spawn;"
-                    + " synchronized methods are not measured yet");
+        // This frame calls a synchronized method found to be a spawn lock (frames come innermost first):
+        // time those calls, for the method's wait.
+        String calleeOwner = site.calleeType.getName().replace('.', '/');
+        String calleeLock = locks.synchronizedMethodLock(calleeOwner, site.callee + site.calleeDescriptor);
+        if (calleeLock != null && site.calleeType.getClassLoader() != null
+                && locks.addCallToSynchronizedMethod(internalName, calleeOwner + "." + site.callee + site.calleeDescriptor,
+                        calleeLock)) {
+            changed.add(site.type);
         }
     }
 
@@ -161,14 +166,17 @@ public final class LockDiscovery {
         final String method;
         final String descriptor;
         final int line;
+        final Class<?> calleeType;
         final String callee;
         final String calleeDescriptor;
 
-        CallSite(Class<?> type, String method, String descriptor, int line, String callee, String calleeDescriptor) {
+        CallSite(Class<?> type, String method, String descriptor, int line, Class<?> calleeType, String callee,
+                 String calleeDescriptor) {
             this.type = type;
             this.method = method;
             this.descriptor = descriptor;
             this.line = line;
+            this.calleeType = calleeType;
             this.callee = callee;
             this.calleeDescriptor = calleeDescriptor;
         }

@@ -19,19 +19,21 @@ import net.bytebuddy.pool.TypePool;
  * the MONITOREXIT and after the label that ends the handler's range, never inside it.
  *
  * <p>{@code Lock} calls: {@code lock()}, {@code lockInterruptibly()} and {@code unlock()} are replaced by the
- * probe's static equivalents, which make the same call. No branch, local or frame is added; max stack
- * grows by one for the lock id.
+ * probe's static equivalents, which make the same call. Calls to a synchronized method that is a spawn lock
+ * get {@code monitorEntering} just before them (the method's advice takes it from there). No branch, local
+ * or frame is added; max stack grows by one for the lock id.
  */
 final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
     private static final String PROBE = "io/spawnlock/probe/LockProbe";
     private static final String LOCK_DESCRIPTOR = "(L" + LockInstructions.LOCK_TYPE + ";I)V";
 
     private final Map<String, Integer> lockIds;
+    private final Map<String, Integer> callsToSynchronized;
     private volatile int sites;
 
-    /** @param lockIds the spawn locks to instrument in this class, by name */
-    LockSiteRewriter(Map<String, Integer> lockIds) {
-        this.lockIds = lockIds;
+    LockSiteRewriter(ClassLocks locks) {
+        this.lockIds = locks.get(ClassLocks.Kind.ACQUIRED);
+        this.callsToSynchronized = locks.get(ClassLocks.Kind.CALL_TO_SYNCHRONIZED);
     }
 
     /** Instructions rewritten so far. */
@@ -91,6 +93,15 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
                 mv.visitLdcInsn(id);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, kind, LOCK_DESCRIPTOR, false);
                 sites++;
+            }
+
+            @Override
+            protected void call(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                Integer id = callsToSynchronized.get(owner + "." + name + descriptor);
+                if (id != null) {
+                    hook("monitorEntering", id); // the callee's own entry takes the monitor: time from here
+                }
+                super.call(opcode, owner, name, descriptor, isInterface);
             }
 
             private void defer(String hook, int id) {

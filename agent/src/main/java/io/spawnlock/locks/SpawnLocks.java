@@ -23,8 +23,8 @@ public final class SpawnLocks implements LockListener {
     /** Written by the agent thread only; read everywhere through the volatile arrays and snapshots. */
     private final Map<String, Integer> ids = new HashMap<>();
     private volatile Tags[] tags = new Tags[0];
-    /** internal class name -> (lock name -> id): what to instrument in which class. Immutable snapshots. */
-    private volatile Map<String, Map<String, Integer>> byClass = Collections.emptyMap();
+    /** internal class name -> what to instrument there. Replaced whole on every change. */
+    private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
 
     public SpawnLocks(Recording recording) {
         this.recording = recording;
@@ -40,19 +40,37 @@ public final class SpawnLocks implements LockListener {
     }
 
     /**
-     * Makes {@code lock} a spawn lock acquired in {@code internalClassName}; agent thread only.
-     * @return whether that is new (the class must then be rewritten)
+     * Makes {@code lock}, a monitor or Lock acquired in {@code internalClassName}, a spawn lock; agent thread
+     * only. Returns whether that is new (the class must then be rewritten).
      */
-    boolean add(String internalClassName, String lock) {
-        Map<String, Integer> known = byClass.get(internalClassName);
-        if (known != null && known.containsKey(lock)) {
+    boolean addAcquired(String internalClassName, String lock) {
+        return update(internalClassName, ClassLocks.Kind.ACQUIRED, lock, lock);
+    }
+
+    /** Makes the synchronized method {@code nameAndDescriptor} of a class a spawn lock named {@code lock}. */
+    boolean addSynchronizedMethod(String internalClassName, String nameAndDescriptor, String lock) {
+        return update(internalClassName, ClassLocks.Kind.SYNCHRONIZED_METHOD, nameAndDescriptor, lock);
+    }
+
+    /** Times the calls in a class to a synchronized method that is a spawn lock, for its wait time. */
+    boolean addCallToSynchronizedMethod(String internalClassName, String ownerNameAndDescriptor, String lock) {
+        return update(internalClassName, ClassLocks.Kind.CALL_TO_SYNCHRONIZED, ownerNameAndDescriptor, lock);
+    }
+
+    /** The lock a synchronized method is, if it is a known spawn lock, else null. */
+    String synchronizedMethodLock(String internalClassName, String nameAndDescriptor) {
+        ClassLocks c = byClass.get(internalClassName);
+        Integer id = c == null ? null : c.get(ClassLocks.Kind.SYNCHRONIZED_METHOD).get(nameAndDescriptor);
+        return id == null ? null : name(id);
+    }
+
+    private boolean update(String internalClassName, ClassLocks.Kind kind, String key, String lock) {
+        ClassLocks known = byClass.get(internalClassName);
+        if (known != null && known.get(kind).containsKey(key)) {
             return false;
         }
-        int id = idOf(lock);
-        Map<String, Map<String, Integer>> next = new HashMap<>(byClass);
-        Map<String, Integer> forClass = new HashMap<>(known == null ? Collections.<String, Integer>emptyMap() : known);
-        forClass.put(lock, id);
-        next.put(internalClassName, Collections.unmodifiableMap(forClass));
+        Map<String, ClassLocks> next = new HashMap<>(byClass);
+        next.put(internalClassName, (known == null ? ClassLocks.NONE : known).with(kind, key, idOf(lock)));
         byClass = Collections.unmodifiableMap(next);
         return true;
     }
@@ -71,9 +89,13 @@ public final class SpawnLocks implements LockListener {
         return id;
     }
 
-    /** The spawn locks to instrument in a class, or null; loads nothing (called for every class load). */
-    Map<String, Integer> locksIn(String internalClassName) {
+    /** What to instrument in a class, or null; loads nothing (called for every class load). */
+    ClassLocks locksIn(String internalClassName) {
         return byClass.get(internalClassName);
+    }
+
+    String name(int id) {
+        return tags[id].name;
     }
 
     @Override
@@ -107,6 +129,7 @@ public final class SpawnLocks implements LockListener {
     }
 
     private static final class Tags {
+        final String name;
         final TagRecorder wait;
         final TagRecorder hold;
         final TagRecorder queue;
@@ -115,6 +138,7 @@ public final class SpawnLocks implements LockListener {
         final TagRecorder exec;
 
         Tags(Recording recording, String name) {
+            this.name = name;
             this.wait = recording.tag("lock.wait." + name);
             this.hold = recording.tag("lock.hold." + name);
             this.queue = recording.tag(io.spawnlock.recording.Tags.LOCK_QUEUE + name);

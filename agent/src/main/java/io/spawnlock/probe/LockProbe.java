@@ -81,6 +81,24 @@ public final class LockProbe {
         acquired(id, now - h.pendingStart, overtaken);
     }
 
+    /**
+     * First thing in a synchronized method that is a spawn lock (the monitor is held already). The wait
+     * is known when the call site announced it with {@link #monitorEntering}; otherwise only the hold is,
+     * and the acquisition still counts for the overtaken count of those waiting.
+     */
+    public static void synchronizedMethodEntered(int id) {
+        Held h = HELD.get();
+        if (h.pendingId == id) {
+            monitorEntered(id);
+            return;
+        }
+        Counters c = counters(id);
+        if (c != null) {
+            c.acquisitions.incrementAndGet();
+            h.push(id, System.nanoTime());
+        }
+    }
+
     /** Just after MONITOREXIT of lock {@code id}, on the normal and the exceptional path. */
     public static void monitorExited(int id) {
         long now = System.nanoTime();

@@ -1,0 +1,195 @@
+package io.spawnlock.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spawnlock.e2e.fixtures.LockApp;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Spawn locks found by discovery alone, on JDK 17 and 25: for every shape of lock, around
+ * {@code ProcessBuilder.start()} and {@code Runtime.exec}, the lock tags count exactly the acquisitions
+ * made after the lock was found.
+ */
+class SpawnLockTest {
+    static final String GATE = "io.spawnlock.e2e.fixtures.SpawnGate";
+    private static final int THREADS = 3;
+    private static final int SPAWNS = 8;
+
+    @TempDir
+    Path dir;
+
+    static String lockName(String kind) {
+        switch (kind) {
+            case "block": return GATE + ".monitor";
+            case "lock": return GATE + ".lock";
+            case "method": return GATE + "#viaMethod";
+            case "static": return GATE + "#viaStatic";
+            default: throw new IllegalArgumentException(kind);
+        }
+    }
+
+    /** What a run of {@link LockApp} did and what the agent logged. */
+    static final class Run {
+        final long acquisitions;
+        final Map<String, Long> counts;
+        final String stdout;
+        final String stderr;
+        final String log;
+
+        Run(long acquisitions, Map<String, Long> counts, String stdout, String stderr, String log) {
+            this.acquisitions = acquisitions;
+            this.counts = counts;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.log = log;
+        }
+
+        long count(String tag) {
+            return counts.getOrDefault(tag, 0L);
+        }
+    }
+
+    /**
+     * Runs LockApp under the agent and releases it only once the log says the lock was found (or, with
+     * {@code awaitLock} null, after a short pause), so every measured acquisition follows the rewrite.
+     */
+    static Run run(Jdks.Jdk jdk, Path dir, String awaitLock, List<String> jvmArgs, String... appArgs) throws Exception {
+        Path log = dir.resolve("locks-" + String.join("-", appArgs) + ".hlog");
+        ForkedJvm jvm = ForkedJvm.on(jdk).agent("log=" + log + ",interval=100ms");
+        jvm.args(jvmArgs.toArray(new String[0]));
+        Process p = jvm.fixture(LockApp.class, appArgs).start();
+        ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder stdout = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("warm")) {
+            stdout.append(line).append('\n');
+        }
+        assertEquals("warm", line, "the fixture did not warm up:\n" + stdout + err.text());
+        if (awaitLock != null) {
+            String marker = "#[spawnlock spawn lock " + awaitLock;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(Files.exists(log) && Files.readString(log).contains(marker))) {
+                assertTrue(System.nanoTime() < deadline, "lock never discovered: " + marker + "\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(no log)") + err.text());
+                Thread.sleep(20);
+            }
+        } else {
+            Thread.sleep(500);
+        }
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("go\n".getBytes(StandardCharsets.UTF_8));
+        }
+        long acquisitions = -1;
+        while ((line = out.readLine()) != null) {
+            stdout.append(line).append('\n');
+            if (line.startsWith("acquisitions=")) {
+                acquisitions = Long.parseLong(line.substring("acquisitions=".length()));
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        err.join();
+        assertEquals(0, p.exitValue(), stdout + err.text());
+        return new Run(acquisitions, HistogramLogs.counts(log), stdout.toString(), err.text(), Files.readString(log));
+    }
+
+    static Stream<Arguments> shapes() {
+        return Jdks.all().flatMap(jdk -> Stream.of("block", "method", "static", "lock")
+                .flatMap(kind -> Stream.of("start", "exec").map(how -> Arguments.of(jdk, kind, how))));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, {2}")
+    @MethodSource("shapes")
+    void discoveredLockCountsEveryAcquisition(Jdks.Jdk jdk, String kind, String how) throws Exception {
+        String lock = lockName(kind);
+        Run r = run(jdk, dir, lock, List.of(), kind, how, Integer.toString(THREADS), Integer.toString(SPAWNS), "0");
+        assertEquals("", r.stderr);
+        assertEquals(THREADS * SPAWNS, r.acquisitions, r.stdout);
+        assertEquals(r.acquisitions, r.count("lock.hold." + lock), r.counts.toString());
+        assertEquals(r.acquisitions, r.count("lock.wait." + lock), r.counts.toString());
+        assertEquals(r.acquisitions, r.count("lock.queue." + lock), r.counts.toString());
+        assertEquals(r.acquisitions, r.count("lock.overtaken." + lock), r.counts.toString());
+        // every acquisition spawned: each spawn is attributed to the lock, with its native part
+        assertEquals(r.acquisitions, r.count("lock.spawn." + lock), r.counts.toString());
+        assertEquals(r.acquisitions, r.count("lock.exec." + lock), r.counts.toString());
+        // the warm-up spawn happened before the lock was known: it is a spawn, but not under the lock
+        assertEquals(r.acquisitions + 1, r.count("spawn"), r.counts.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void locksNeverHeldAroundSpawnsGetNoTags(Jdks.Jdk jdk) throws Exception {
+        Run r = run(jdk, dir, null, List.of(), "none", "start", "2", "5", "0");
+        assertEquals("", r.stderr);
+        assertEquals(11L, r.count("spawn"));
+        List<String> lockTags = new ArrayList<>();
+        r.counts.keySet().stream().filter(t -> t.startsWith("lock.")).forEach(lockTags::add);
+        assertEquals(List.of(), lockTags);
+        assertFalse(r.log.contains("spawn lock"), r.log);
+    }
+
+    /** The JDKs with virtual threads (21+): JDK 25 here, which {@link Jdks#all} requires. */
+    static Stream<Jdks.Jdk> jdksWithVirtualThreads() {
+        return Jdks.all().filter(jdk -> jdk.major >= 21);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdksWithVirtualThreads")
+    void virtualThreadsSpawningUnderALockAreMeasured(Jdks.Jdk jdk) throws Exception {
+        String lock = lockName("lock");
+        Run r = run(jdk, dir, lock, List.of(), "lock", "start", "4", "5", "0", "virtual");
+        assertEquals("", r.stderr);
+        assertEquals(20, r.acquisitions);
+        assertEquals(20L, r.count("lock.hold." + lock), r.counts.toString());
+        assertEquals(20L, r.count("lock.wait." + lock), r.counts.toString());
+        assertEquals(20L, r.count("lock.spawn." + lock), r.counts.toString());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("jdksAndBlockShapes")
+    void rewrittenMethodsAreCompiledByTheJit(Jdks.Jdk jdk, String kind) throws Exception {
+        Path jfr = dir.resolve("compile-" + kind + ".jfr");
+        String lock = lockName(kind);
+        Run r = run(jdk, dir, lock, Arrays.asList("-XX:+PrintCompilation",
+                "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"),
+                kind, "start", "1", "2", "300000");
+        String method = "SpawnGate::" + (kind.equals("block") ? "viaBlock" : "viaLock");
+        // A retransformation invalidates compilations in flight ("Jvmti state change"); the JIT retries
+        // those. Any other reason to skip a rewritten method is a broken rewrite.
+        List<String> skipped = r.stdout.lines()
+                .filter(l -> l.contains("SpawnGate") && l.contains("COMPILE SKIPPED") && !l.contains("Jvmti state change"))
+                .collect(Collectors.toList());
+        assertEquals(List.of(), skipped);
+        assertTrue(r.stdout.lines().anyMatch(l -> l.contains(method) && l.matches(".*\\s4\\s+.*")),
+                "never compiled by C2: " + method + "\n" + r.stdout.lines().filter(l -> l.contains("SpawnGate")).reduce("", (a, b) -> a + b + "\n"));
+        Process jfrTool = new ProcessBuilder(jdk.home.resolve("bin/jfr").toString(), "print", "--events",
+                "jdk.CompilationFailure", jfr.toString()).redirectErrorStream(true).start();
+        String events = new String(jfrTool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, jfrTool.waitFor(), events);
+        assertFalse(events.contains("SpawnGate"), events);
+        // the hot acquisitions were measured too
+        assertEquals(r.acquisitions, r.count("lock.hold." + lock), r.counts.toString());
+    }
+
+    static Stream<Arguments> jdksAndBlockShapes() {
+        return Jdks.all().flatMap(jdk -> Stream.of("block", "lock").map(kind -> Arguments.of(jdk, kind)));
+    }
+}
