@@ -200,6 +200,21 @@ public final class AgentOptions {
         return Collections.unmodifiableList(sites);
     }
 
+    /** The class of a lock site, {@code com.acme.Gate} for {@code com.acme.Gate#start} and {@code com.acme.Gate.LOCK}. */
+    public static String lockSiteClass(String site) {
+        int hash = site.indexOf('#');
+        return site.substring(0, hash >= 0 ? hash : site.lastIndexOf('.'));
+    }
+
+    /** Internal names of the classes the {@code locks} sites are in. */
+    public Set<String> lockClasses() {
+        Set<String> classes = new HashSet<>();
+        for (String site : locks) {
+            classes.add(lockSiteClass(site).replace('.', '/'));
+        }
+        return Collections.unmodifiableSet(classes);
+    }
+
     private static boolean isLockSite(String s) {
         int hash = s.indexOf('#');
         String type = hash < 0 ? s : s.substring(0, hash);

@@ -2,13 +2,13 @@ package io.spawnlock.core;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
+import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
 import io.spawnlock.spawn.LaunchMechanism;
-import io.spawnlock.spawn.SpawnTransformer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
@@ -46,7 +46,7 @@ public final class AgentCore {
     /** Puts the probes into the boot loader; until it has run, no class here may touch a probe type. */
     private final Callable<?> defineProbes;
     private final AgentWarnings warnings = new AgentWarnings(System.err);
-    private final SpawnTransformer spawnTransformer = new SpawnTransformer(warnings);
+    private final ClassGate gate;
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
@@ -60,6 +60,7 @@ public final class AgentCore {
         this.inst = inst;
         this.attached = attached;
         this.defineProbes = defineProbes;
+        this.gate = new ClassGate(warnings, options.lockClasses());
     }
 
     /**
@@ -94,9 +95,9 @@ public final class AgentCore {
         }
         AgentCore core = new AgentCore(options, inst, attached, defineProbes);
         running = core;
-        core.spawnTransformer.register(inst);
+        core.gate.register(inst);
         Thread agentThread = new AgentThread(core);
-        core.spawnTransformer.preparedBy(agentThread);
+        core.gate.preparedBy(agentThread);
         agentThread.start();
         Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
     }
@@ -108,7 +109,7 @@ public final class AgentCore {
         } catch (Throwable t) {
             warnings.warnOnce("probes", "spawns are not measured: the probes could not be defined in the boot"
                     + " loader (" + AgentWarnings.describe(t) + ")");
-            spawnTransformer.giveUp(inst);
+            gate.giveUp(inst);
             recordingReady.countDown();
             return;
         }
@@ -117,7 +118,7 @@ public final class AgentCore {
         } finally {
             recordingReady.countDown();
         }
-        spawnTransformer.prepare(inst);
+        gate.prepare(inst);
         Thread.currentThread().setName("spawnlock-log");
         writeEveryInterval();
     }
@@ -139,6 +140,9 @@ public final class AgentCore {
         }
         spawnLocks = new SpawnLocks(recording);
         spawnLocks.listen();
+        if (options.discover() || !options.locks().isEmpty()) {
+            gate.rewriteApplicationClassesWith(new LockClassTransformer(spawnLocks, options.locks(), warnings, this::note));
+        }
         if (options.discover()) {
             discovery = new LockDiscovery(spawnLocks, inst, warnings, this::note);
             discovery.workOn(Thread.currentThread());

@@ -7,6 +7,7 @@ import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -16,24 +17,39 @@ import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 /**
- * Rewrites the application classes that acquire spawn locks. Like the spawn gate, it is called for every
- * class load, so its path for other classes is one map lookup that loads nothing.
+ * Rewrites the application classes that acquire spawn locks. The class gate hands it every application
+ * class load, so its path for other classes is two map lookups that load nothing. A class named by the
+ * {@code locks=} option is resolved against its bytes as it loads: its sites are measured from their
+ * first acquisition.
  */
-final class LockClassTransformer implements ClassFileTransformer {
+public final class LockClassTransformer implements ClassFileTransformer {
     private final SpawnLocks locks;
+    private final ConfiguredSites configured;
     private final AgentWarnings warnings;
+    private final Consumer<String> notes;
 
-    LockClassTransformer(SpawnLocks locks, AgentWarnings warnings) {
+    /**
+     * @param configuredSites the {@code locks=} option's sites (may be empty)
+     * @param notes           where to write what was found (the log's comments)
+     */
+    public LockClassTransformer(SpawnLocks locks, List<String> configuredSites, AgentWarnings warnings,
+                                Consumer<String> notes) {
         this.locks = locks;
+        this.configured = new ConfiguredSites(configuredSites);
         this.warnings = warnings;
-        transform(getClass().getClassLoader(), "", null, null, null); // resolve the fast path before registration
+        this.notes = notes;
+        transform(getClass().getClassLoader(), "", null, null, null); // resolve the fast path before use
     }
+
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         if (loader == null || className == null) {
             return null;
+        }
+        if (configured.covers(className)) {
+            resolveConfigured(className, classfileBuffer);
         }
         ClassLocks classLocks = locks.locksIn(className);
         if (classLocks == null) {
@@ -59,6 +75,24 @@ final class LockClassTransformer implements ClassFileTransformer {
             warnings.warnOnce("lock-rewrite " + className, "spawn locks in " + className.replace('/', '.')
                     + " are not measured: rewriting it failed (" + AgentWarnings.describe(t) + ")");
             return null;
+        }
+    }
+
+    private void resolveConfigured(String className, byte[] classfileBuffer) {
+        try {
+            List<String> problems = new ArrayList<>();
+            for (ConfiguredSites.Found f : configured.resolve(className, classfileBuffer, problems)) {
+                if (locks.addConfigured(className, f)) {
+                    notes.accept("spawn lock " + f.lock + (f.kind == ClassLocks.Kind.SYNCHRONIZED_METHOD
+                            ? " (synchronized method)" : "") + " configured as locks=" + f.site);
+                }
+            }
+            for (String problem : problems) {
+                warnings.warnOnce(problem, problem);
+            }
+        } catch (RuntimeException e) {
+            warnings.warnOnce("locks " + className, "locks: cannot read the lock sites of " + className.replace('/', '.')
+                    + " (" + AgentWarnings.describe(e) + ")");
         }
     }
 }

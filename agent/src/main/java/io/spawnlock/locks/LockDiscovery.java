@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * Finds the locks a thread holds while it spawns, without stopping the world: the spawning thread walks
  * its own stack (rate-limited, no safepoint) and hands each call site it has not seen before to the agent
  * thread, which reads that method's bytecode, names the monitors and Locks held at the call, and rewrites
- * the class so that every acquisition of those locks there is measured from then on.
+ * the class so that every acquisition of those locks there is measured from then on (the class gate hands
+ * the retransformed class to {@link LockClassTransformer}).
  */
 public final class LockDiscovery {
     /** At most one stack walk per this interval across all threads: ~200 per second. */
@@ -38,7 +39,6 @@ public final class LockDiscovery {
     private final ConcurrentLinkedQueue<CallSite> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong nextWalk = new AtomicLong(System.nanoTime());
     private volatile Thread worker;
-    private LockClassTransformer transformer; // agent thread only
 
     /** @param notes where to write what was found (the log's comments) */
     public LockDiscovery(SpawnLocks locks, Instrumentation inst, AgentWarnings warnings, Consumer<String> notes) {
@@ -105,10 +105,6 @@ public final class LockDiscovery {
         }
         if (changed.isEmpty()) {
             return;
-        }
-        if (transformer == null) {
-            transformer = new LockClassTransformer(locks, warnings);
-            inst.addTransformer(transformer, true);
         }
         for (Class<?> c : changed) {
             try {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The spawn locks this JVM knows, their ids, their tags, and which classes acquire them.
@@ -20,8 +21,12 @@ import java.util.Map;
  */
 public final class SpawnLocks implements LockListener {
     private final Recording recording;
-    /** Written by the agent thread only; read everywhere through the volatile arrays and snapshots. */
-    private final Map<String, Integer> ids = new HashMap<>();
+    /**
+     * Serialises the writers: the agent thread (discovery) and class-loading threads (configured sites).
+     * Never taken on a spawn or lock path, which read the volatile arrays and snapshots below.
+     */
+    private final ReentrantLock writer = new ReentrantLock();
+    private final Map<String, Integer> ids = new HashMap<>(); // guarded by writer
     private volatile Tags[] tags = new Tags[0];
     /** internal class name -> what to instrument there. Replaced whole on every change. */
     private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
@@ -40,8 +45,8 @@ public final class SpawnLocks implements LockListener {
     }
 
     /**
-     * Makes {@code lock}, a monitor or Lock acquired in {@code internalClassName}, a spawn lock; agent thread
-     * only. Returns whether that is new (the class must then be rewritten).
+     * Makes {@code lock}, a monitor or Lock acquired in {@code internalClassName}, a spawn lock. Returns
+     * whether that is new (the class must then be rewritten).
      */
     boolean addAcquired(String internalClassName, String lock) {
         return update(internalClassName, ClassLocks.Kind.ACQUIRED, lock, lock);
@@ -64,15 +69,25 @@ public final class SpawnLocks implements LockListener {
         return id == null ? null : name(id);
     }
 
+    /** Makes a lock a configured site resolved to a spawn lock; returns whether that is new. */
+    boolean addConfigured(String internalClassName, ConfiguredSites.Found found) {
+        return update(internalClassName, found.kind, found.key, found.lock);
+    }
+
     private boolean update(String internalClassName, ClassLocks.Kind kind, String key, String lock) {
-        ClassLocks known = byClass.get(internalClassName);
-        if (known != null && known.get(kind).containsKey(key)) {
-            return false;
+        writer.lock();
+        try {
+            ClassLocks known = byClass.get(internalClassName);
+            if (known != null && known.get(kind).containsKey(key)) {
+                return false;
+            }
+            Map<String, ClassLocks> next = new HashMap<>(byClass);
+            next.put(internalClassName, (known == null ? ClassLocks.NONE : known).with(kind, key, idOf(lock)));
+            byClass = Collections.unmodifiableMap(next);
+            return true;
+        } finally {
+            writer.unlock();
         }
-        Map<String, ClassLocks> next = new HashMap<>(byClass);
-        next.put(internalClassName, (known == null ? ClassLocks.NONE : known).with(kind, key, idOf(lock)));
-        byClass = Collections.unmodifiableMap(next);
-        return true;
     }
 
     private int idOf(String lock) {

@@ -72,8 +72,14 @@ class SpawnLockTest {
      * {@code awaitLock} null, after a short pause), so every measured acquisition follows the rewrite.
      */
     static Run run(Jdks.Jdk jdk, Path dir, String awaitLock, List<String> jvmArgs, String... appArgs) throws Exception {
+        return run(jdk, dir, awaitLock, "", jvmArgs, appArgs);
+    }
+
+    /** @param agentOptions more agent options, each starting with a comma */
+    static Run run(Jdks.Jdk jdk, Path dir, String awaitLock, String agentOptions, List<String> jvmArgs,
+                   String... appArgs) throws Exception {
         Path log = dir.resolve("locks-" + String.join("-", appArgs) + ".hlog");
-        ForkedJvm jvm = ForkedJvm.on(jdk).agent("log=" + log + ",interval=100ms");
+        ForkedJvm jvm = ForkedJvm.on(jdk).agent("log=" + log + ",interval=100ms" + agentOptions);
         jvm.args(jvmArgs.toArray(new String[0]));
         Process p = jvm.fixture(LockApp.class, appArgs).start();
         ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
@@ -134,6 +140,54 @@ class SpawnLockTest {
         assertEquals(r.acquisitions + 1, r.count("spawn"), r.counts.toString());
     }
 
+    static Stream<Arguments> configuredSites() {
+        return Jdks.all().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, "lock", GATE + ".lock", GATE + ".lock"),
+                Arguments.of(jdk, "block", GATE + "#viaBlock", GATE + ".monitor"),
+                Arguments.of(jdk, "lock", GATE + "#viaLock", GATE + ".lock")));
+    }
+
+    /** discover=off: only the option finds the lock, before any spawn; the warm-up is its first acquisition. */
+    @ParameterizedTest(name = "{0}, locks={2}")
+    @MethodSource("configuredSites")
+    void configuredSiteIsMeasuredFromItsFirstAcquisition(Jdks.Jdk jdk, String kind, String site, String lock)
+            throws Exception {
+        Run r = run(jdk, dir, lock, ",discover=off,locks=" + site, List.of(), kind, "start", "2", "3", "5");
+        assertEquals("", r.stderr);
+        assertEquals(2 * 3 + 5, r.acquisitions, r.stdout);
+        assertTrue(r.log.contains("#[spawnlock spawn lock " + lock + " configured as locks=" + site + "]"), r.log);
+        long all = r.acquisitions + 1; // the warm-up acquisition came first, before "warm"
+        assertEquals(all, r.count("lock.hold." + lock), r.counts.toString());
+        assertEquals(all, r.count("lock.wait." + lock), r.counts.toString());
+        assertEquals(all, r.count("lock.overtaken." + lock), r.counts.toString());
+        assertEquals(2 * 3 + 1, r.count("lock.spawn." + lock), r.counts.toString()); // the hot calls spawn nothing
+    }
+
+    /** A configured synchronized method: its hold is measured from the first call; its wait needs call sites. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void configuredSynchronizedMethodHoldIsMeasuredFromItsFirstCall(Jdks.Jdk jdk) throws Exception {
+        String lock = GATE + "#viaMethod";
+        Run r = run(jdk, dir, lock, ",discover=off,locks=" + lock, List.of(), "method", "start", "2", "3", "5");
+        assertEquals("", r.stderr);
+        assertEquals(r.acquisitions + 1, r.count("lock.hold." + lock), r.counts.toString());
+        assertEquals(r.acquisitions + 1, r.count("lock.queue." + lock), r.counts.toString());
+        assertEquals(7L, r.count("lock.spawn." + lock), r.counts.toString());
+        assertFalse(r.counts.containsKey("lock.wait." + lock), r.counts.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aConfiguredSiteThatNamesNothingSaysSoOnceAndTheApplicationRuns(Jdks.Jdk jdk) throws Exception {
+        Run r = run(jdk, dir, null, ",discover=off,locks=" + GATE + "#noSuchMethod;" + GATE + ".noSuchField",
+                List.of(), "lock", "start", "1", "2", "0");
+        assertEquals("spawnlock: locks: " + GATE + " has no method noSuchMethod\n"
+                + "spawnlock: locks: " + GATE + " has no field noSuchField\n", r.stderr);
+        assertEquals(2, r.acquisitions);
+        assertEquals(3L, r.count("spawn"));
+        assertTrue(r.counts.keySet().stream().noneMatch(t -> t.startsWith("lock.")), r.counts.toString());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
     void locksNeverHeldAroundSpawnsGetNoTags(Jdks.Jdk jdk) throws Exception {
@@ -169,6 +223,8 @@ class SpawnLockTest {
         Path jfr = dir.resolve("compile-" + kind + ".jfr");
         String lock = lockName(kind);
         Run r = run(jdk, dir, lock, Arrays.asList("-XX:+PrintCompilation",
+                // compile in the foreground, and no OSR of the calling loop, so the method itself reaches C2
+                "-Xbatch", "-XX:-UseOnStackReplacement",
                 "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"),
                 kind, "start", "1", "2", "300000");
         String method = "SpawnGate::" + (kind.equals("block") ? "viaBlock" : "viaLock");

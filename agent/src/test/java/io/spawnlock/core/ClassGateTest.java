@@ -1,24 +1,25 @@
-package io.spawnlock.spawn;
+package io.spawnlock.core;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.spawn.SpawnClassRewriter;
+import java.util.Set;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
-class SpawnTransformerTest {
-    private final SpawnTransformer gate = new SpawnTransformer(new AgentWarnings(new PrintStream(new ByteArrayOutputStream())));
+class ClassGateTest {
+    private final ClassGate gate = new ClassGate(new AgentWarnings(new PrintStream(new ByteArrayOutputStream())), Set.of());
 
     @Test
     void onlyTheTwoSpawnClassesOfTheBootLoaderAreTargets() {
-        assertTrue(SpawnTransformer.isTarget("java/lang/ProcessBuilder"));
-        assertTrue(SpawnTransformer.isTarget("java/lang/ProcessImpl"));
-        assertFalse(SpawnTransformer.isTarget("java/lang/ProcessHandleImpl"));
-        assertFalse(SpawnTransformer.isTarget("com/acme/ProcessBuilder"));
-        assertFalse(SpawnTransformer.isTarget(null));
+        assertTrue(SpawnClassRewriter.isTarget("java/lang/ProcessBuilder"));
+        assertTrue(SpawnClassRewriter.isTarget("java/lang/ProcessImpl"));
+        assertFalse(SpawnClassRewriter.isTarget("java/lang/ProcessHandleImpl"));
+        assertFalse(SpawnClassRewriter.isTarget("com/acme/ProcessBuilder"));
+        assertFalse(SpawnClassRewriter.isTarget(null));
     }
 
     @Test

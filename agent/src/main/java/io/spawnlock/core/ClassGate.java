@@ -1,0 +1,143 @@
+package io.spawnlock.core;
+
+import io.spawnlock.spawn.SpawnClassRewriter;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one transformer the agent registers, at premain, before ByteBuddy is even loaded.
+ *
+ * <p>ByteBuddy needs a few hundred milliseconds to start; doing that in premain would delay the
+ * application's {@code main}. So the agent's thread prepares the rewriters while the application starts.
+ * If the application loads {@code ProcessBuilder}, {@code ProcessImpl} or a class named by {@code locks=}
+ * before that is done, this gate holds that class load until the rewriters are ready (bounded), so no early
+ * spawn or lock acquisition goes unmeasured; a class let through unchanged after the bound is retransformed
+ * once they are ready. Application classes go to the lock rewriter once there is one.
+ */
+final class ClassGate implements ClassFileTransformer {
+    private static final long MAX_GATE_WAIT_SECONDS = 3;
+
+    private final AgentWarnings warnings;
+    /** Internal names of the application classes held until the lock rewriter is ready. */
+    private final Set<String> heldApplicationClasses;
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private volatile SpawnClassRewriter spawnRewriter;
+    private volatile ClassFileTransformer lockRewriter;
+    private volatile Thread preparingThread;
+
+    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses) {
+        this.warnings = warnings;
+        this.heldApplicationClasses = heldApplicationClasses;
+    }
+
+    /**
+     * Registers the gate; cheap, so it can run before {@code main}.
+     *
+     * <p>The JVM calls a transformer for every class any thread loads, sometimes while that thread holds a
+     * lock (a jar file's, a class loader's). If the gate's path for other classes loaded a class of ours
+     * from the agent jar, two threads could each wait for the other's lock. So that path only compares
+     * names, and everything it touches is resolved here, once, before it is registered.
+     */
+    void register(Instrumentation inst) {
+        transform(null, "", null, null, null);
+        transform(ClassGate.class.getClassLoader(), "", null, null, null);
+        inst.addTransformer(this, true);
+    }
+
+    /** Names the thread that will call {@link #prepare}: the gate must never make it wait for itself. */
+    void preparedBy(Thread thread) {
+        preparingThread = thread;
+    }
+
+    /** Hands application classes to {@code rewriter} from now on; call before {@link #prepare}. */
+    void rewriteApplicationClassesWith(ClassFileTransformer rewriter) {
+        lockRewriter = rewriter;
+    }
+
+    /** Nothing can be measured after all: stop holding class loads and step aside. */
+    void giveUp(Instrumentation inst) {
+        inst.removeTransformer(this);
+        settled.countDown();
+    }
+
+    /**
+     * Loads ByteBuddy and rewrites the spawn classes, opens the gate, then retransforms what got through
+     * before; on the agent's thread.
+     */
+    void prepare(Instrumentation inst) {
+        try {
+            SpawnClassRewriter r = new SpawnClassRewriter();
+            r.prepare();
+            spawnRewriter = r;
+        } catch (Throwable t) {
+            warnings.warnOnce("spawn-instrumentation", "spawns are not measured: this JDK's spawn path could not be"
+                    + " instrumented (" + AgentWarnings.describe(t) + ")");
+        } finally {
+            settled.countDown();
+        }
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            String name = c.getName().replace('.', '/');
+            boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClassRewriter.isTarget(name);
+            boolean lockClass = c.getClassLoader() != null && lockRewriter != null && heldApplicationClasses.contains(name);
+            if (spawnClass || lockClass) {
+                loaded.add(c);
+            }
+        }
+        for (Class<?> c : loaded) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                warnings.warnOnce("retransform " + c.getName(), c.getName() + " is not measured: retransforming it"
+                        + " failed (" + AgentWarnings.describe(t) + ")");
+            }
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        try {
+            if (loader != null) {
+                ClassFileTransformer locks = lockRewriter;
+                if (locks == null && heldApplicationClasses.contains(className) && awaitRewriters()) {
+                    locks = lockRewriter;
+                }
+                return locks == null ? null
+                        : locks.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+            }
+            if (!SpawnClassRewriter.isTarget(className)) {
+                return null; // every class load of the JVM passes here: compare names, load nothing
+            }
+            SpawnClassRewriter r = spawnRewriter;
+            if (r == null && awaitRewriters()) {
+                r = spawnRewriter;
+            }
+            return r == null ? null : r.transform(className, classfileBuffer);
+        } catch (Throwable t) {
+            warnings.warnOnce("transform " + className, "cannot rewrite " + className + " ("
+                    + AgentWarnings.describe(t) + "); it is not measured");
+            return null;
+        }
+    }
+
+    /** Waits (bounded) for the agent thread to prepare the rewriters; false on that thread itself. */
+    private boolean awaitRewriters() {
+        if (Thread.currentThread() == preparingThread) {
+            return false;
+        }
+        try {
+            settled.await(MAX_GATE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
