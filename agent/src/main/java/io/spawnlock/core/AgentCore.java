@@ -139,7 +139,7 @@ public final class AgentCore {
             }
         }
         spawnLocks = new SpawnLocks(recording);
-        spawnLocks.listen();
+        spawnLocks.listen(Thread.currentThread());
         if (options.discover() || !options.locks().isEmpty()) {
             gate.rewriteApplicationClassesWith(new LockClassTransformer(spawnLocks, options.locks(), warnings, this::note));
         }
@@ -177,8 +177,10 @@ public final class AgentCore {
         long interval = options.intervalNanos();
         long next = System.nanoTime() + interval;
         while (true) {
+            // woken early by a spawn with new call sites, or by a lock-event buffer half full
+            spawnLocks.drain();
             if (discovery != null) {
-                discovery.processPending(); // woken early by a spawn with new call sites
+                discovery.processPending();
             }
             long wait = next - System.nanoTime();
             if (wait > 0) {

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the native fork/exec time of each spawn made while holding the lock).
  */
 public final class SpawnLocks implements LockListener {
+    /** At most this many spawn locks are measured (each has six tags); later ones are ignored. */
+    static final int MAX_LOCKS = 256;
     private final Recording recording;
     /**
      * Serialises the writers: the agent thread (discovery) and class-loading threads (configured sites).
@@ -35,8 +37,10 @@ public final class SpawnLocks implements LockListener {
         this.recording = recording;
     }
 
-    /** Connects the lock probe to this registry. */
-    public void listen() {
+    /** Connects the lock probe to this registry; {@code drainer} is woken when a thread's buffer fills. */
+    public void listen(Thread drainer) {
+        recording.drainWith(LockProbe::drain);
+        LockProbe.setDrainer(drainer);
         LockProbe.setListener(this);
     }
 
@@ -81,6 +85,9 @@ public final class SpawnLocks implements LockListener {
             if (known != null && known.get(kind).containsKey(key)) {
                 return false;
             }
+            if (!ids.containsKey(lock) && ids.size() >= MAX_LOCKS) {
+                return false; // bounded footprint: six tags per lock
+            }
             Map<String, ClassLocks> next = new HashMap<>(byClass);
             next.put(internalClassName, (known == null ? ClassLocks.NONE : known).with(kind, key, idOf(lock)));
             byClass = Collections.unmodifiableMap(next);
@@ -114,17 +121,28 @@ public final class SpawnLocks implements LockListener {
     }
 
     @Override
-    public void acquired(int lockId, long waitNanos, long overtaken) {
+    public void acquiredAndReleased(int lockId, long waitNanos, long overtaken, long holdNanos, long waiters,
+                                    boolean drained) {
         Tags t = tags[lockId];
-        t.wait.record(waitNanos);
-        t.overtaken.record(overtaken);
+        if (waitNanos >= 0) {
+            record(t.wait, waitNanos, drained);
+            record(t.overtaken, overtaken, drained);
+        }
+        record(t.hold, holdNanos, drained);
+        record(t.queue, waiters, drained);
     }
 
-    @Override
-    public void released(int lockId, long holdNanos, int waiters) {
-        Tags t = tags[lockId];
-        t.hold.record(holdNanos);
-        t.queue.record(waiters);
+    private static void record(TagRecorder tag, long value, boolean drained) {
+        if (drained) {
+            tag.recordDrained(value);
+        } else {
+            tag.record(value);
+        }
+    }
+
+    /** Moves the lock events the threads have buffered into the tags now. */
+    public void drain() {
+        recording.drain();
     }
 
     /** A spawn made by a thread whose innermost held spawn lock is {@code lockId}. */

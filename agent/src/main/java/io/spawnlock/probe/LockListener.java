@@ -3,20 +3,15 @@ package io.spawnlock.probe;
 /** Receives lock events from {@link LockProbe}; implemented by the isolated agent core. */
 public interface LockListener {
     /**
-     * A spawn lock was acquired.
+     * A spawn lock was acquired and released. Called on the agent thread as it drains the per-thread
+     * buffers, or on the releasing thread when its buffer is full.
      *
      * @param lockId     the lock's id, as registered with {@link LockProbe#register}
-     * @param waitNanos  time from asking for the lock to holding it
+     * @param waitNanos  time from asking for the lock to holding it; negative when the start was not seen
      * @param overtaken  acquisitions of this lock by other threads while this one waited
+     * @param holdNanos  time from acquiring to releasing it
+     * @param waiters    threads waiting for this lock at the moment of release
+     * @param drained    true on the draining thread (one at a time), false on a releasing thread
      */
-    void acquired(int lockId, long waitNanos, long overtaken);
-
-    /**
-     * A spawn lock was released.
-     *
-     * @param lockId    the lock's id
-     * @param holdNanos time from acquiring to releasing it
-     * @param waiters   threads waiting for this lock at the moment of release
-     */
-    void released(int lockId, long holdNanos, int waiters);
+    void acquiredAndReleased(int lockId, long waitNanos, long overtaken, long holdNanos, long waiters, boolean drained);
 }

@@ -1,8 +1,12 @@
 package io.spawnlock.probe;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Entry points called by rewritten lock sites in application classes, and the per-thread record of which
@@ -10,6 +14,18 @@ import java.util.concurrent.locks.Lock;
  *
  * <p>Lives in the boot loader: java.base only, never {@code synchronized}, never throws into the caller.
  * Per-thread state is a {@link ThreadLocal}, so it follows the Java thread, virtual threads included.
+ *
+ * <p>Cost is the point here: an uncontended acquire+release must cost little more than its clock reads.
+ * So the hot path takes no lock and almost no atomic instruction:
+ * <ul>
+ * <li>a finished acquire+release is one event in a small per-thread buffer, written with plain stores and
+ * published with one ordered store; the agent thread drains the buffers into the histograms
+ * ({@link #drain}), and a full buffer is delivered by its own thread (never dropped, never waited on);</li>
+ * <li>the per-lock acquisition count (for the overtaken count) is bumped while holding the lock, so the
+ * lock itself orders the writers: a plain read and an ordered store, no read-modify-write;</li>
+ * <li>a non-fair {@code ReentrantLock} is tried first, as its own {@code lock()} does: taken at once, it
+ * waited for nothing and needs neither a clock read nor the waiter count.</li>
+ * </ul>
  */
 public final class LockProbe {
     /** Deeper nesting than this is not tracked (and never breaks anything). */
@@ -18,11 +34,17 @@ public final class LockProbe {
     private static final ThreadLocal<Held> HELD = new ThreadLocal<Held>() {
         @Override
         protected Held initialValue() {
-            return new Held();
+            return new Held(Thread.currentThread());
         }
     };
+    /** Threads that recorded their first event since the last drain (each comes here once). */
+    private static final ConcurrentLinkedQueue<Held> WITH_EVENTS = new ConcurrentLinkedQueue<>();
+    /** Every thread with an event buffer, until it has ended and its buffer is empty; the drainer's only. */
+    private static final ArrayList<Held> draining = new ArrayList<>();
 
     private static volatile LockListener listener;
+    /** The thread that calls {@link #drain}; woken when a buffer is half full. */
+    private static volatile Thread drainer;
     private static volatile Throwable listenerFailure;
     /** Per lock id; replaced whole (copy on write) when a lock is registered. */
     private static volatile Counters[] counters = new Counters[0];
@@ -31,6 +53,11 @@ public final class LockProbe {
 
     public static void setListener(LockListener newListener) {
         listener = newListener;
+    }
+
+    /** Names the thread that drains the buffers (the agent thread). */
+    public static void setDrainer(Thread thread) {
+        drainer = thread;
     }
 
     public static Throwable listenerFailure() {
@@ -59,7 +86,7 @@ public final class LockProbe {
         Held h = HELD.get();
         h.pendingId = id;
         h.pendingSeq = c.acquisitions.get();
-        c.waiting.incrementAndGet();
+        c.arrivals.incrementAndGet();
         h.pendingStart = System.nanoTime();
     }
 
@@ -75,10 +102,8 @@ public final class LockProbe {
             return; // the enter was not seen (rewritten while this thread was inside)
         }
         h.pendingId = -1;
-        c.waiting.decrementAndGet();
-        long overtaken = c.acquisitions.getAndIncrement() - h.pendingSeq;
-        h.push(id, now);
-        acquired(id, now - h.pendingStart, overtaken);
+        long overtaken = c.acquiredAfterWaiting(true) - h.pendingSeq;
+        h.push(id, now, now - h.pendingStart, overtaken);
     }
 
     /**
@@ -94,21 +119,21 @@ public final class LockProbe {
         }
         Counters c = counters(id);
         if (c != null) {
-            c.acquisitions.incrementAndGet();
-            h.push(id, System.nanoTime());
+            c.acquiredAtOnce(true);
+            h.push(id, System.nanoTime(), Held.UNKNOWN_WAIT, 0);
         }
     }
 
-    /** Just after MONITOREXIT of lock {@code id}, on the normal and the exceptional path. */
+    /**
+     * Just before MONITOREXIT of lock {@code id} on the normal path (so the waiters are counted while the
+     * lock is still held), and just after it in javac's exceptional path.
+     */
     public static void monitorExited(int id) {
         long now = System.nanoTime();
         Counters c = counters(id);
-        if (c == null) {
-            return;
-        }
-        long since = HELD.get().pop(id);
-        if (since != 0L) {
-            released(id, now - since, c.waiting.get());
+        if (c != null) {
+            Held h = HELD.get();
+            h.releaseAt(h.find(id), id, now, c.waiting());
         }
     }
 
@@ -121,15 +146,23 @@ public final class LockProbe {
             lock.lock();
             return;
         }
+        boolean exclusive = isExclusive(lock);
+        if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
+            long now = System.nanoTime();
+            c.acquiredAtOnce(true);
+            HELD.get().push(id, now, 0, 0);
+            return;
+        }
         long seq = c.acquisitions.get();
-        c.waiting.incrementAndGet();
+        c.arrivals.incrementAndGet();
         long start = System.nanoTime();
         try {
             lock.lock();
-        } finally {
-            c.waiting.decrementAndGet();
+        } catch (Throwable t) {
+            c.arrivals.decrementAndGet();
+            throw t;
         }
-        lockAcquired(c, id, start, seq);
+        lockAcquired(c, id, start, seq, exclusive);
     }
 
     /** Replaces {@code lock.lockInterruptibly()} at a rewritten site. */
@@ -140,32 +173,45 @@ public final class LockProbe {
             return;
         }
         long seq = c.acquisitions.get();
-        c.waiting.incrementAndGet();
+        c.arrivals.incrementAndGet();
         long start = System.nanoTime();
         try {
             lock.lockInterruptibly();
-        } finally {
-            c.waiting.decrementAndGet();
+        } catch (Throwable t) {
+            c.arrivals.decrementAndGet(); // interrupted: it stopped waiting without the lock
+            throw t;
         }
-        lockAcquired(c, id, start, seq);
+        lockAcquired(c, id, start, seq, isExclusive(lock));
     }
 
-    private static void lockAcquired(Counters c, int id, long start, long seq) {
+    private static void lockAcquired(Counters c, int id, long start, long seq, boolean exclusive) {
         long now = System.nanoTime();
-        long overtaken = c.acquisitions.getAndIncrement() - seq;
-        HELD.get().push(id, now);
-        acquired(id, now - start, overtaken);
+        long overtaken = c.acquiredAfterWaiting(exclusive) - seq;
+        HELD.get().push(id, now, now - start, overtaken);
     }
 
     /** Replaces {@code lock.unlock()} at a rewritten site. */
     public static void unlock(Lock lock, int id) {
         Counters c = counters(id);
-        long since = c == null ? 0L : HELD.get().pop(id);
-        long now = System.nanoTime();
-        lock.unlock(); // first, exactly as the application asked; if it throws, nothing is recorded
-        if (since != 0L) {
-            released(id, now - since, c.waiting.get());
+        if (c == null) {
+            lock.unlock();
+            return;
         }
+        long now = System.nanoTime();
+        long waiters = c.waiting(); // before the release: a waiter may take the lock at once
+        Held h = HELD.get();
+        int at = h.find(id);
+        lock.unlock(); // exactly as the application asked; if it throws, nothing is recorded
+        h.releaseAt(at, id, now, waiters);
+    }
+
+    /** Only a lock no other thread can hold at the same time may count its acquisitions with plain stores. */
+    private static boolean isExclusive(Lock lock) {
+        return lock instanceof ReentrantLock || lock instanceof ReentrantReadWriteLock.WriteLock;
+    }
+
+    private static boolean isNonFairReentrant(Lock lock) {
+        return lock.getClass() == ReentrantLock.class && !((ReentrantLock) lock).isFair();
     }
 
     // ---- for the agent
@@ -176,74 +222,191 @@ public final class LockProbe {
         return h.depth == 0 ? -1 : h.ids[Math.min(h.depth, MAX_DEPTH) - 1];
     }
 
+    /**
+     * Delivers every finished acquire+release recorded so far to the listener; on the agent thread only
+     * (one consumer). Forgets the threads that have ended once their events are out.
+     */
+    public static void drain() {
+        LockListener l = listener;
+        Held fresh;
+        while ((fresh = WITH_EVENTS.poll()) != null) {
+            draining.add(fresh);
+        }
+        for (int i = draining.size() - 1; i >= 0; i--) { // by index: draining allocates nothing
+            Held h = draining.get(i);
+            boolean ended = !h.owner.isAlive();
+            h.events.drainTo(l);
+            if (ended && h.events.isEmpty()) {
+                draining.set(i, draining.get(draining.size() - 1));
+                draining.remove(draining.size() - 1);
+            }
+        }
+    }
+
     private static Counters counters(int id) {
         Counters[] all = counters;
         return id >= 0 && id < all.length ? all[id] : null;
     }
 
-    private static void acquired(int id, long waitNanos, long overtaken) {
-        LockListener l = listener;
+    private static void deliver(LockListener l, int id, long waitNanos, long overtaken, long holdNanos, long waiters,
+                                boolean drained) {
         if (l != null) {
             try {
-                l.acquired(id, waitNanos, overtaken);
+                l.acquiredAndReleased(id, waitNanos, overtaken, holdNanos, waiters, drained);
             } catch (Throwable t) {
-                drop(t);
+                listener = null;
+                listenerFailure = t;
             }
         }
-    }
-
-    private static void released(int id, long holdNanos, int waiters) {
-        LockListener l = listener;
-        if (l != null) {
-            try {
-                l.released(id, holdNanos, waiters);
-            } catch (Throwable t) {
-                drop(t);
-            }
-        }
-    }
-
-    private static void drop(Throwable t) {
-        listener = null;
-        listenerFailure = t;
     }
 
     private static final class Counters {
-        final AtomicInteger waiting = new AtomicInteger();
+        /** Acquisitions at instrumented sites. Written only by the holder (ordered store) for exclusive locks. */
         final AtomicLong acquisitions = new AtomicLong();
+        /** Threads that started waiting at an instrumented site, and of those, the ones that got the lock. */
+        final AtomicLong arrivals = new AtomicLong();
+        final AtomicLong arrivalsServed = new AtomicLong();
+
+        /** Counts an acquisition of a thread that waited (or may have); returns the acquisitions before it. */
+        long acquiredAfterWaiting(boolean exclusive) {
+            if (exclusive) {
+                arrivalsServed.lazySet(arrivalsServed.get() + 1);
+            } else {
+                arrivalsServed.incrementAndGet();
+            }
+            return acquiredAtOnce(exclusive);
+        }
+
+        long acquiredAtOnce(boolean exclusive) {
+            if (exclusive) {
+                long before = acquisitions.get();
+                acquisitions.lazySet(before + 1);
+                return before;
+            }
+            return acquisitions.getAndIncrement();
+        }
+
+        /** Threads waiting at an instrumented site now; read by the holder as it releases. */
+        long waiting() {
+            return Math.max(0, arrivals.get() - arrivalsServed.get());
+        }
     }
 
-    /** One thread's held spawn locks, innermost last, and the enter it is waiting in. */
+    /** One thread's held spawn locks, innermost last, the enter it is waiting in, and its finished events. */
     private static final class Held {
+        /** Wait of an acquisition whose start was not seen (a synchronized method called from elsewhere). */
+        static final long UNKNOWN_WAIT = -1;
+
+        final Thread owner;
         final int[] ids = new int[MAX_DEPTH];
         final long[] since = new long[MAX_DEPTH];
+        final long[] waited = new long[MAX_DEPTH];
+        final long[] overtakenBy = new long[MAX_DEPTH];
         int depth;
         int pendingId = -1;
         long pendingStart;
         long pendingSeq;
+        /** Created with the first event: most threads that touch the probe never release a spawn lock. */
+        EventBuffer events;
 
-        void push(int id, long now) {
+        Held(Thread owner) {
+            this.owner = owner;
+        }
+
+        void push(int id, long now, long waitNanos, long overtaken) {
             if (depth < MAX_DEPTH) {
                 ids[depth] = id;
                 since[depth] = now;
+                waited[depth] = waitNanos;
+                overtakenBy[depth] = overtaken;
             }
             depth++;
         }
 
-        /** Removes the innermost entry of lock {@code id}; returns when it was taken, or 0 if not held. */
-        long pop(int id) {
+        /** Index of the innermost entry of lock {@code id}, or -1. */
+        int find(int id) {
             for (int i = Math.min(depth, MAX_DEPTH) - 1; i >= 0; i--) {
                 if (ids[i] == id) {
-                    long taken = since[i];
-                    // entries above i were left by exits we never saw: drop them with it
-                    depth = i;
-                    return taken;
+                    return i;
                 }
             }
-            if (depth > MAX_DEPTH) {
-                depth--; // an untracked deep entry
+            return -1;
+        }
+
+        /** Records the acquire+release of the entry at {@code at} and removes it, with what it left above. */
+        void releaseAt(int at, int id, long now, long waiters) {
+            if (at < 0) {
+                if (depth > MAX_DEPTH) {
+                    depth--; // an untracked deep entry
+                }
+                return;
             }
-            return 0L;
+            depth = at; // entries above were left by exits we never saw: drop them with it
+            if (events == null) {
+                events = new EventBuffer();
+                WITH_EVENTS.add(this); // once per thread; the drainer keeps it until the thread has ended
+            }
+            if (!events.add(id, waited[at], overtakenBy[at], now - since[at], waiters)) {
+                deliverDirectly(id, waited[at], overtakenBy[at], now - since[at], waiters);
+            }
+        }
+
+        /** The buffer is full (the agent thread is behind): this thread records the event itself. */
+        private static void deliverDirectly(int id, long waitNanos, long overtaken, long holdNanos, long waiters) {
+            deliver(listener, id, waitNanos, overtaken, holdNanos, waiters, false);
+        }
+    }
+
+    /**
+     * A single-producer (the owning thread), single-consumer (the agent thread) ring of finished
+     * acquire+release events, three longs each: id, waiters and overtaken packed; wait; hold.
+     */
+    static final class EventBuffer {
+        static final int CAPACITY = 256;
+        private static final int LONGS = 3;
+        private static final long FIELD_MASK = (1L << 22) - 1;
+
+        private final long[] slots = new long[CAPACITY * LONGS];
+        /** Next event to write; written by the producer only, read by the consumer. */
+        private final AtomicLong tail = new AtomicLong();
+        /** Next event to read; written by the consumer only, read by the producer. */
+        private final AtomicLong head = new AtomicLong();
+
+        /** False when full: the caller delivers the event itself. */
+        boolean add(int id, long waitNanos, long overtaken, long holdNanos, long waiters) {
+            long t = tail.get();
+            long used = t - head.get();
+            if (used >= CAPACITY) {
+                return false;
+            }
+            if (used == CAPACITY / 2) {
+                Thread d = drainer;
+                if (d != null) {
+                    LockSupport.unpark(d); // once per half buffer: cheap when amortized
+                }
+            }
+            int at = (int) (t % CAPACITY) * LONGS;
+            slots[at] = ((long) id << 44) | (Math.min(waiters, FIELD_MASK) << 22) | Math.min(Math.max(overtaken, 0), FIELD_MASK);
+            slots[at + 1] = waitNanos;
+            slots[at + 2] = holdNanos;
+            tail.lazySet(t + 1); // publishes the three stores above to the consumer
+            return true;
+        }
+
+        boolean isEmpty() {
+            return tail.get() == head.get();
+        }
+
+        void drainTo(LockListener l) {
+            long h = head.get();
+            long t = tail.get();
+            for (; h < t; h++) {
+                int at = (int) (h % CAPACITY) * LONGS;
+                long packed = slots[at];
+                deliver(l, (int) (packed >>> 44), slots[at + 1], packed & FIELD_MASK, slots[at + 2],
+                        (packed >>> 22) & FIELD_MASK, true);
+            }
+            head.lazySet(t); // the slots may be written again
         }
     }
 }

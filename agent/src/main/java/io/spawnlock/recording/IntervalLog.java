@@ -120,12 +120,11 @@ public final class IntervalLog {
             while ((c = pendingComments.poll()) != null) {
                 writer.outputComment("[spawnlock " + c + "]");
             }
-            for (TagRecorder tag : recording.tags()) {
-                Histogram h = tag.takeInterval();
+            recording.takeIntervals(h -> {
                 if (h.getTotalCount() > 0) {
                     writer.outputIntervalHistogram(h);
                 }
-            }
+            });
             out.flush();
             out.check();
             return true;

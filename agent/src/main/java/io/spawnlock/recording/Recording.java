@@ -1,6 +1,9 @@
 package io.spawnlock.recording;
 
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Recording {
     private final ConcurrentMap<String, TagRecorder> byTag = new ConcurrentHashMap<>();
     private final List<TagRecorder> inOrder = new CopyOnWriteArrayList<>();
+    /** One drainer at a time, and never while an interval is taken: the drained histograms are plain. */
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private volatile Runnable drainer;
 
     /** The recorder for a tag, created on first use (not on a hot path: callers keep the result). */
     public TagRecorder tag(String tag) {
@@ -19,7 +25,38 @@ public final class Recording {
         });
     }
 
-    List<TagRecorder> tags() {
-        return inOrder;
+    /** What moves buffered events into the tags (with {@link TagRecorder#recordDrained}). */
+    public void drainWith(Runnable drainer) {
+        this.drainer = drainer;
+    }
+
+    /** Moves the buffered events into the tags now. */
+    public void drain() {
+        drainLock.lock();
+        try {
+            runDrainer();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    /** Drains, then hands every tag's interval histogram to {@code out}; the histograms are reused after. */
+    void takeIntervals(Consumer<Histogram> out) {
+        drainLock.lock();
+        try {
+            runDrainer();
+            for (TagRecorder tag : inOrder) {
+                out.accept(tag.takeInterval());
+            }
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    private void runDrainer() {
+        Runnable d = drainer;
+        if (d != null) {
+            d.run();
+        }
     }
 }

@@ -19,6 +19,8 @@ public final class TagRecorder {
     private final String tag;
     private final Recorder recorder = new Recorder(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
     private Histogram recycled; // log thread only
+    /** Values from the one thread that drains buffered events; created on first use. Guarded by the drain lock. */
+    private Histogram drained;
 
     TagRecorder(String tag) {
         this.tag = tag;
@@ -33,11 +35,26 @@ public final class TagRecorder {
     }
 
     /**
-     * The values recorded since the previous call, tagged; for the log thread only. The result is valid
+     * Records a value from the thread draining buffered events: a plain increment, no atomic instruction.
+     * Only under {@link Recording#drain}'s lock.
+     */
+    public void recordDrained(long value) {
+        if (drained == null) {
+            drained = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+        }
+        drained.recordValue(value < 0 ? 0 : Math.min(value, HIGHEST_NANOS));
+    }
+
+    /**
+     * The values recorded since the previous call, tagged; for the log thread only, under the drain lock. The result is valid
      * until the next call, which reuses it.
      */
     Histogram takeInterval() {
         Histogram interval = recorder.getIntervalHistogram(recycled);
+        if (drained != null && drained.getTotalCount() > 0) {
+            interval.add(drained);
+            drained.reset();
+        }
         interval.setTag(tag);
         recycled = interval;
         return interval;

@@ -92,6 +92,49 @@ public final class ForkedJvm {
         return new Result(command, p.exitValue(), out.text(), err.text());
     }
 
+    /**
+     * Kills a forked JVM that is still running after {@code seconds}, first taking its thread dump with
+     * {@code jcmd}, so a hang fails the test with the child's stacks instead of stalling the run.
+     */
+    public static final class Watchdog extends Thread {
+        private final Process process;
+        private final Jdks.Jdk jdk;
+        private final long seconds;
+        private volatile String dump = "";
+
+        public Watchdog(Process process, Jdks.Jdk jdk, long seconds) {
+            super("forked-jvm-watchdog");
+            this.process = process;
+            this.jdk = jdk;
+            this.seconds = seconds;
+            setDaemon(true);
+            start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (process.waitFor(seconds, TimeUnit.SECONDS)) {
+                    return;
+                }
+                Process jcmd = new ProcessBuilder(jdk.home.resolve("bin/jcmd").toString(),
+                        Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+                dump = "\n--- the forked JVM hung for " + seconds + " s; its threads:\n"
+                        + new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                jcmd.waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                dump = "\n--- the forked JVM hung; no thread dump: " + e;
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+
+        /** Empty unless the process hung. */
+        public String dump() {
+            return dump;
+        }
+    }
+
     /** Reads a stream fully on its own thread, so a chatty child never blocks on a full pipe. */
     public static final class StreamCollector extends Thread {
         private final InputStream in;

@@ -83,13 +83,14 @@ class SpawnLockTest {
         jvm.args(jvmArgs.toArray(new String[0]));
         Process p = jvm.fixture(LockApp.class, appArgs).start();
         ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
+        ForkedJvm.Watchdog watchdog = new ForkedJvm.Watchdog(p, jdk, 90);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder stdout = new StringBuilder();
         String line;
         while ((line = out.readLine()) != null && !line.equals("warm")) {
             stdout.append(line).append('\n');
         }
-        assertEquals("warm", line, "the fixture did not warm up:\n" + stdout + err.text());
+        assertEquals("warm", line, "the fixture did not warm up:\n" + stdout + err.text() + watchdog.dump());
         if (awaitLock != null) {
             String marker = "#[spawnlock spawn lock " + awaitLock;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -113,7 +114,7 @@ class SpawnLockTest {
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         err.join();
-        assertEquals(0, p.exitValue(), stdout + err.text());
+        assertEquals(0, p.exitValue(), stdout + err.text() + watchdog.dump());
         return new Run(acquisitions, HistogramLogs.counts(log), stdout.toString(), err.text(), Files.readString(log));
     }
 

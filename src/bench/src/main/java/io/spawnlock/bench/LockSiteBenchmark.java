@@ -1,0 +1,54 @@
+package io.spawnlock.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One uncontended acquire+release of a spawn lock, as an application writes it. Run plain and under the
+ * agent with {@code locks=} naming both fields ({@link LockCost} does both), the difference is what the
+ * instrumentation adds; {@link #clockRead} is the floor it is compared against.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class LockSiteBenchmark {
+    /** The sites the agent is told to measure. */
+    static final String SITES = LockSiteBenchmark.class.getName() + ".monitor;" + LockSiteBenchmark.class.getName() + ".lock";
+
+    private final Object monitor = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    private long counter;
+
+    @Benchmark
+    public long monitor() {
+        synchronized (monitor) {
+            return ++counter;
+        }
+    }
+
+    @Benchmark
+    public long reentrantLock() {
+        lock.lock();
+        try {
+            return ++counter;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One {@code System.nanoTime()}: what each timestamp the probes take costs on this machine. */
+    @Benchmark
+    public long clockRead() {
+        return System.nanoTime();
+    }
+}
