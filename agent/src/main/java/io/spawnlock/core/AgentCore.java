@@ -139,7 +139,7 @@ public final class AgentCore {
             }
         }
         spawnLocks = new SpawnLocks(recording);
-        spawnLocks.listen(Thread.currentThread());
+        spawnLocks.listen();
         if (options.discover() || !options.locks().isEmpty()) {
             gate.rewriteApplicationClassesWith(new LockClassTransformer(spawnLocks, options.locks(), warnings, this::note));
         }
@@ -177,10 +177,8 @@ public final class AgentCore {
         long interval = options.intervalNanos();
         long next = System.nanoTime() + interval;
         while (true) {
-            // woken early by a spawn with new call sites, or by a lock-event buffer half full
-            spawnLocks.drain();
             if (discovery != null) {
-                discovery.processPending();
+                discovery.processPending(); // woken early by a spawn with new call sites
             }
             long wait = next - System.nanoTime();
             if (wait > 0) {

@@ -37,10 +37,9 @@ public final class SpawnLocks implements LockListener {
         this.recording = recording;
     }
 
-    /** Connects the lock probe to this registry; {@code drainer} is woken when a thread's buffer fills. */
-    public void listen(Thread drainer) {
+    /** Connects the lock probe to this registry. */
+    public void listen() {
         recording.drainWith(LockProbe::drain);
-        LockProbe.setDrainer(drainer);
         LockProbe.setListener(this);
     }
 
@@ -138,6 +137,16 @@ public final class SpawnLocks implements LockListener {
         } else {
             tag.record(value);
         }
+    }
+
+    @Override
+    public boolean beginDrain() {
+        return recording.tryBeginDrain();
+    }
+
+    @Override
+    public void endDrain() {
+        recording.endDrain();
     }
 
     /** Moves the lock events the threads have buffered into the tags now. */

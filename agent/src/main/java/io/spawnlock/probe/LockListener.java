@@ -14,4 +14,12 @@ public interface LockListener {
      * @param drained    true on the draining thread (one at a time), false on a releasing thread
      */
     void acquiredAndReleased(int lockId, long waitNanos, long overtaken, long holdNanos, long waiters, boolean drained);
+
+    /**
+     * Tries to become the one thread that drains event buffers (without waiting); true means the caller
+     * may drain and must call {@link #endDrain} after.
+     */
+    boolean beginDrain();
+
+    void endDrain();
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -19,8 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * So the hot path takes no lock and almost no atomic instruction:
  * <ul>
  * <li>a finished acquire+release is one event in a small per-thread buffer, written with plain stores and
- * published with one ordered store; the agent thread drains the buffers into the histograms
- * ({@link #drain}), and a full buffer is delivered by its own thread (never dropped, never waited on);</li>
+ * published with one ordered store; the agent thread drains the buffers into plain histograms
+ * ({@link #drain}) every interval, and a thread that fills its buffer before that drains it itself
+ * (never dropped, never waited on);</li>
  * <li>the per-lock acquisition count (for the overtaken count) is bumped while holding the lock, so the
  * lock itself orders the writers: a plain read and an ordered store, no read-modify-write;</li>
  * <li>a non-fair {@code ReentrantLock} is tried first, as its own {@code lock()} does: taken at once, it
@@ -43,8 +43,7 @@ public final class LockProbe {
     private static final ArrayList<Held> draining = new ArrayList<>();
 
     private static volatile LockListener listener;
-    /** The thread that calls {@link #drain}; woken when a buffer is half full. */
-    private static volatile Thread drainer;
+
     private static volatile Throwable listenerFailure;
     /** Per lock id; replaced whole (copy on write) when a lock is registered. */
     private static volatile Counters[] counters = new Counters[0];
@@ -53,11 +52,6 @@ public final class LockProbe {
 
     public static void setListener(LockListener newListener) {
         listener = newListener;
-    }
-
-    /** Names the thread that drains the buffers (the agent thread). */
-    public static void setDrainer(Thread thread) {
-        drainer = thread;
     }
 
     public static Throwable listenerFailure() {
@@ -346,14 +340,29 @@ public final class LockProbe {
                 events = new EventBuffer();
                 WITH_EVENTS.add(this); // once per thread; the drainer keeps it until the thread has ended
             }
-            if (!events.add(id, waited[at], overtakenBy[at], now - since[at], waiters)) {
-                deliverDirectly(id, waited[at], overtakenBy[at], now - since[at], waiters);
+            long hold = now - since[at];
+            if (!events.add(id, waited[at], overtakenBy[at], hold, waiters)
+                    && !(drainOwn() && events.add(id, waited[at], overtakenBy[at], hold, waiters))) {
+                deliver(listener, id, waited[at], overtakenBy[at], hold, waiters, false);
             }
         }
 
-        /** The buffer is full (the agent thread is behind): this thread records the event itself. */
-        private static void deliverDirectly(int id, long waitNanos, long overtaken, long holdNanos, long waiters) {
-            deliver(listener, id, waitNanos, overtaken, holdNanos, waiters, false);
+        /**
+         * The buffer is full (a busy thread, between two drains of the agent thread): this thread drains it
+         * itself if no one else is draining, which costs it one uncontended lock per buffer. Otherwise the
+         * caller records the event the slow way; nothing is dropped, nobody waits.
+         */
+        private boolean drainOwn() {
+            LockListener l = listener;
+            if (l == null || !l.beginDrain()) {
+                return false;
+            }
+            try {
+                events.drainTo(l);
+            } finally {
+                l.endDrain();
+            }
+            return true;
         }
     }
 
@@ -375,15 +384,8 @@ public final class LockProbe {
         /** False when full: the caller delivers the event itself. */
         boolean add(int id, long waitNanos, long overtaken, long holdNanos, long waiters) {
             long t = tail.get();
-            long used = t - head.get();
-            if (used >= CAPACITY) {
+            if (t - head.get() >= CAPACITY) {
                 return false;
-            }
-            if (used == CAPACITY / 2) {
-                Thread d = drainer;
-                if (d != null) {
-                    LockSupport.unpark(d); // once per half buffer: cheap when amortized
-                }
             }
             int at = (int) (t % CAPACITY) * LONGS;
             slots[at] = ((long) id << 44) | (Math.min(waiters, FIELD_MASK) << 22) | Math.min(Math.max(overtaken, 0), FIELD_MASK);

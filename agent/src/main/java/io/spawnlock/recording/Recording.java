@@ -30,6 +30,15 @@ public final class Recording {
         this.drainer = drainer;
     }
 
+    /** Takes the drain lock if it is free: for a thread that drains its own buffer. */
+    public boolean tryBeginDrain() {
+        return drainLock.tryLock();
+    }
+
+    public void endDrain() {
+        drainLock.unlock();
+    }
+
     /** Moves the buffered events into the tags now. */
     public void drain() {
         drainLock.lock();

@@ -18,15 +18,29 @@ class LockProbeTest {
     private static int nextId = 100;
     private final List<long[]> events = new ArrayList<>(); // {id, wait, overtaken, hold, waiters}
     private int id;
+    /** Whether a thread with a full buffer may drain it itself (another drainer is busy when false). */
+    private volatile boolean drainFree = true;
 
     @BeforeEach
     void listen() {
         id = nextId++;
         LockProbe.register(id);
         LockProbe.drain(); // nothing of other tests' left
-        LockProbe.setListener((lockId, wait, overtaken, hold, waiters, drained) -> {
-            synchronized (events) {
-                events.add(new long[] {lockId, wait, overtaken, hold, waiters});
+        LockProbe.setListener(new LockListener() {
+            @Override
+            public void acquiredAndReleased(int lockId, long wait, long overtaken, long hold, long waiters, boolean drained) {
+                synchronized (events) {
+                    events.add(new long[] {lockId, wait, overtaken, hold, waiters});
+                }
+            }
+
+            @Override
+            public boolean beginDrain() {
+                return drainFree;
+            }
+
+            @Override
+            public void endDrain() {
             }
         });
     }
@@ -97,7 +111,22 @@ class LockProbeTest {
     }
 
     @Test
-    void aFullBufferIsDeliveredByItsOwnThreadAndNothingIsLost() {
+    void aFullBufferIsDrainedByItsOwnThreadAndNothingIsLost() {
+        ReentrantLock lock = new ReentrantLock();
+        int n = LockProbe.EventBuffer.CAPACITY + 5;
+        for (int i = 0; i < n; i++) {
+            LockProbe.lock(lock, id);
+            LockProbe.unlock(lock, id);
+        }
+        synchronized (events) {
+            assertEquals(LockProbe.EventBuffer.CAPACITY, events.size(), "the full buffer, drained by its thread");
+        }
+        assertEquals(n, drained().size());
+    }
+
+    @Test
+    void whileAnotherThreadDrainsAFullBufferRecordsTheEventDirectly() {
+        drainFree = false;
         ReentrantLock lock = new ReentrantLock();
         int n = LockProbe.EventBuffer.CAPACITY + 5;
         for (int i = 0; i < n; i++) {
