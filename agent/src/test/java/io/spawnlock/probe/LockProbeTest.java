@@ -112,12 +112,8 @@ class LockProbeTest {
 
     @Test
     void aFullBufferIsDrainedByItsOwnThreadAndNothingIsLost() {
-        ReentrantLock lock = new ReentrantLock();
         int n = LockProbe.EventBuffer.CAPACITY + 5;
-        for (int i = 0; i < n; i++) {
-            LockProbe.lock(lock, id);
-            LockProbe.unlock(lock, id);
-        }
+        takeAndRelease(n);
         synchronized (events) {
             assertEquals(LockProbe.EventBuffer.CAPACITY, events.size(), "the full buffer, drained by its thread");
         }
@@ -127,16 +123,20 @@ class LockProbeTest {
     @Test
     void whileAnotherThreadDrainsAFullBufferRecordsTheEventDirectly() {
         drainFree = false;
-        ReentrantLock lock = new ReentrantLock();
         int n = LockProbe.EventBuffer.CAPACITY + 5;
-        for (int i = 0; i < n; i++) {
-            LockProbe.lock(lock, id);
-            LockProbe.unlock(lock, id);
-        }
+        takeAndRelease(n);
         synchronized (events) {
             assertEquals(5, events.size(), "the ones that did not fit");
         }
         assertEquals(n, drained().size());
+    }
+
+    private void takeAndRelease(int times) {
+        ReentrantLock lock = new ReentrantLock();
+        for (int i = 0; i < times; i++) {
+            LockProbe.lock(lock, id);
+            LockProbe.unlock(lock, id);
+        }
     }
 
     @Test
