@@ -1,23 +1,40 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.config.Durations;
 import io.spawnlock.recording.Tags;
-import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.HdrHistogram.EncodableHistogram;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 /**
- * {@code report <log>...}: every tag's distribution over the whole of the given logs, in human units.
- * What could be read is reported even when a file is unreadable further on; that case exits 2.
+ * {@code report <log>...}: every tag's distribution over the given logs, in human units, as a table, CSV
+ * or HdrHistogram's percentile distribution ({@code .hgrm}); optionally per interval. Logs are streamed:
+ * memory is one histogram per tag. What could be read is reported even when a file is unreadable further
+ * on; that case exits 2.
  */
 final class ReportCommand {
-    private static final String USAGE = "usage: java -jar spawnlock-agent.jar report <log>...";
+    static final String USAGE = "usage: java -jar spawnlock-agent.jar report [--format text|csv|hgrm] [-o FILE]"
+            + " [--tag GLOB]... [--tag-regex REGEX] [--from DURATION] [--to DURATION] [--intervals] <log>...";
+    private static final String HELP = String.join("\n", USAGE, "",
+            "  --format F       text (default: an aligned table), csv (values in ns), hgrm (HdrHistogram's",
+            "                   percentile distribution per tag, times in ms, for existing plotters)",
+            "  -o FILE          write there instead of stdout",
+            "  --tag GLOB       only tags matching (* and ?), e.g. --tag 'lock.wait.*'; repeatable",
+            "  --tag-regex RE   only tags matching the regular expression",
+            "  --from, --to D   only intervals starting in [from, to) after each log's start, e.g. --from 10m",
+            "  --intervals      one row per interval and tag (the time series), instead of the totals");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -27,70 +44,280 @@ final class ReportCommand {
         this.err = err;
     }
 
-    int run(String[] args) {
-        List<String> files = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("-h") || a.equals("--help")) {
-                out.println(USAGE);
-                return Cli.OK;
+    /** What the user asked for; filled by {@link #parse}. */
+    static final class Request {
+        String format = "text";
+        String output;
+        final List<Pattern> tags = new ArrayList<>();
+        long fromMillis = 0;
+        long toMillis = Long.MAX_VALUE;
+        boolean intervals;
+        final List<String> files = new ArrayList<>();
+
+        boolean wants(String tag) {
+            if (tags.isEmpty()) {
+                return true;
             }
-            if (a.startsWith("-")) {
-                err.println("spawnlock: report: unknown option '" + a + "' (" + USAGE + ")");
-                return Cli.USAGE;
+            for (Pattern p : tags) {
+                if (p.matcher(tag).matches()) {
+                    return true;
+                }
             }
-            files.add(a);
+            return false;
         }
-        if (files.isEmpty()) {
-            err.println("spawnlock: report: no log given (" + USAGE + ")");
+    }
+
+    int run(String[] args) {
+        Request r;
+        try {
+            r = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("spawnlock: report: " + e.getMessage() + " (" + USAGE + ")");
             return Cli.USAGE;
         }
+        if (r == null) {
+            out.println(HELP);
+            return Cli.OK;
+        }
+        try (PrintStream target = open(r.output)) {
+            return report(r, target);
+        } catch (IOException e) {
+            err.println("spawnlock: report: cannot write " + r.output + " (" + e.getMessage() + ")");
+            return Cli.USAGE;
+        }
+    }
+
+    /** The request, or null for --help; throws IllegalArgumentException with a one-line reason. */
+    static Request parse(String[] args) {
+        Request r = new Request();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h":
+                case "--help":
+                    return null;
+                case "--format":
+                    r.format = value(args, ++i, a);
+                    if (!r.format.equals("text") && !r.format.equals("csv") && !r.format.equals("hgrm")) {
+                        throw new IllegalArgumentException("--format " + r.format + " is not one of text, csv, hgrm");
+                    }
+                    break;
+                case "-o":
+                    r.output = value(args, ++i, a);
+                    break;
+                case "--tag":
+                    r.tags.add(glob(value(args, ++i, a)));
+                    break;
+                case "--tag-regex":
+                    String regex = value(args, ++i, a);
+                    try {
+                        r.tags.add(Pattern.compile(regex));
+                    } catch (PatternSyntaxException e) {
+                        throw new IllegalArgumentException("--tag-regex " + regex + " is not a regular expression ("
+                                + e.getDescription() + ")");
+                    }
+                    break;
+                case "--from":
+                    r.fromMillis = millis(value(args, ++i, a), a);
+                    break;
+                case "--to":
+                    r.toMillis = millis(value(args, ++i, a), a);
+                    break;
+                case "--intervals":
+                    r.intervals = true;
+                    break;
+                default:
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new IllegalArgumentException("unknown option '" + a + "'");
+                    }
+                    r.files.add(a);
+            }
+        }
+        if (r.files.isEmpty()) {
+            throw new IllegalArgumentException("no log given");
+        }
+        if (r.intervals && r.format.equals("hgrm")) {
+            throw new IllegalArgumentException("--intervals prints text or csv, not hgrm");
+        }
+        if (r.fromMillis >= r.toMillis) {
+            throw new IllegalArgumentException("--from must come before --to");
+        }
+        return r;
+    }
+
+    static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static long millis(String text, String option) {
+        try {
+            return Durations.parseNanos(text) / 1_000_000;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    /** A glob with * and ? as a pattern; everything else literal. */
+    static Pattern glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : glob.split("(?<=[*?])|(?=[*?])")) {
+            regex.append(part.equals("*") ? ".*" : part.equals("?") ? "." : Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    private PrintStream open(String output) throws IOException {
+        if (output == null) {
+            return new PrintStream(new NonClosing(out), false, StandardCharsets.UTF_8.name());
+        }
+        Path path = Paths.get(output);
+        return new PrintStream(Files.newOutputStream(path), false, StandardCharsets.UTF_8.name());
+    }
+
+    private int report(Request r, PrintStream target) {
         Map<String, Histogram> byTag = new LinkedHashMap<>();
+        IntervalTable series = r.intervals ? new IntervalTable(target, r.format) : null;
         int status = Cli.OK;
-        for (String file : files) {
-            if (!read(file, byTag)) {
+        for (String file : r.files) {
+            if (!read(Paths.get(file), r, byTag, series)) {
                 status = Cli.USAGE;
             }
         }
-        print(byTag);
+        if (series == null) {
+            switch (r.format) {
+                case "csv":
+                    printCsv(byTag, target);
+                    break;
+                case "hgrm":
+                    printHgrm(byTag, target);
+                    break;
+                default:
+                    printTable(byTag, target);
+            }
+        }
+        target.flush();
         return status;
     }
 
-    private boolean read(String file, Map<String, Histogram> byTag) {
-        int intervals = 0;
-        try (HistogramLogReader reader = new HistogramLogReader(file)) {
-            EncodableHistogram next;
-            while ((next = reader.nextIntervalHistogram()) != null) {
-                intervals++;
-                if (!(next instanceof Histogram)) {
-                    continue; // DoubleHistogram: not something spawnlock writes
+    /** Adds one log's intervals to the totals (or prints them); false if the log was bad somewhere. */
+    private boolean read(Path file, Request r, Map<String, Histogram> byTag, IntervalTable series) {
+        LogReader reader;
+        try {
+            reader = LogReader.open(file);
+        } catch (LogReader.BadLog e) {
+            err.println("spawnlock: report: " + e.getMessage());
+            return false;
+        }
+        try (LogReader opened = reader) {
+            LogReader.Interval i;
+            while ((i = opened.next()) != null) {
+                long offset = i.startMillis - (long) opened.startMillis();
+                if (!r.wants(i.tag) || offset < r.fromMillis || offset >= r.toMillis) {
+                    continue;
                 }
-                Histogram h = (Histogram) next;
-                String tag = h.getTag() == null ? "(untagged)" : h.getTag();
-                byTag.computeIfAbsent(tag, t -> new Histogram(2)).add(h);
+                if (series != null) {
+                    series.row(i, offset);
+                } else {
+                    byTag.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
+                }
             }
             return true;
-        } catch (FileNotFoundException e) {
-            err.println("spawnlock: report: cannot read " + file + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            err.println("spawnlock: report: " + file + " is unreadable after interval " + intervals + " ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + "); reporting what was read");
+        } catch (LogReader.BadLog e) {
+            err.println("spawnlock: report: " + e.getMessage() + "; what came before it is reported");
+            return false;
         }
-        return false;
     }
 
-    private void print(Map<String, Histogram> byTag) {
+    private static void printTable(Map<String, Histogram> byTag, PrintStream target) {
         String format = "%-" + Math.max(12, byTag.keySet().stream().mapToInt(String::length).max().orElse(0))
                 + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
-        out.printf(Locale.ROOT, format, "tag", "count", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
+        target.printf(Locale.ROOT, format, "tag", "count", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
             Histogram h = e.getValue();
             boolean count = Tags.isCount(e.getKey());
-            out.printf(Locale.ROOT, format, e.getKey(), h.getTotalCount(),
+            target.printf(Locale.ROOT, format, e.getKey(), h.getTotalCount(),
                     Units.of(h.getMinValue(), count), Units.of(h.getValueAtPercentile(50), count),
                     Units.of(h.getValueAtPercentile(90), count), Units.of(h.getValueAtPercentile(99), count),
                     Units.of(h.getValueAtPercentile(99.9), count), Units.of(h.getMaxValue(), count),
                     Units.of(h.getMean(), count));
+        }
+    }
+
+    private static void printCsv(Map<String, Histogram> byTag, PrintStream target) {
+        target.println("tag,unit,count,min,p50,p90,p99,p99.9,max,mean");
+        for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
+            Histogram h = e.getValue();
+            target.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.1f%n", csv(e.getKey()),
+                    Tags.isCount(e.getKey()) ? "count" : "ns", h.getTotalCount(), h.getMinValue(),
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean());
+        }
+    }
+
+    /** HdrHistogram's own percentile distribution, one block per tag; times in milliseconds. */
+    private static void printHgrm(Map<String, Histogram> byTag, PrintStream target) {
+        for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
+            boolean count = Tags.isCount(e.getKey());
+            target.println("# tag: " + e.getKey() + (count ? " (a count)" : " (milliseconds)"));
+            e.getValue().outputPercentileDistribution(target, 5, count ? 1.0 : 1e6);
+            target.println();
+        }
+    }
+
+    static String csv(String field) {
+        return field.indexOf(',') < 0 && field.indexOf('"') < 0 ? field : '"' + field.replace("\"", "\"\"") + '"';
+    }
+
+    /** The per-interval view: one row per interval and tag, printed as the logs are read. */
+    private static final class IntervalTable {
+        private final PrintStream target;
+        private final boolean csv;
+        private boolean headed;
+
+        IntervalTable(PrintStream target, String format) {
+            this.target = target;
+            this.csv = !format.equals("text");
+        }
+
+        void row(LogReader.Interval i, long offsetMillis) {
+            Histogram h = i.histogram;
+            boolean count = Tags.isCount(i.tag);
+            if (csv) {
+                if (!headed) {
+                    target.println("start_epoch_ms,offset_s,length_s,tag,unit,count,p50,p99,max");
+                }
+                target.printf(Locale.ROOT, "%d,%.3f,%.3f,%s,%s,%d,%d,%d,%d%n", i.startMillis, offsetMillis / 1e3,
+                        (i.endMillis - i.startMillis) / 1e3, csv(i.tag), count ? "count" : "ns", h.getTotalCount(),
+                        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue());
+            } else {
+                if (!headed) {
+                    target.printf(Locale.ROOT, "%10s  %-48s %8s %9s %9s %9s%n", "offset", "tag", "count", "p50", "p99", "max");
+                }
+                target.printf(Locale.ROOT, "%9.1fs  %-48s %8d %9s %9s %9s%n", offsetMillis / 1e3, i.tag,
+                        h.getTotalCount(), Units.of(h.getValueAtPercentile(50), count),
+                        Units.of(h.getValueAtPercentile(99), count), Units.of(h.getMaxValue(), count));
+            }
+            headed = true;
+        }
+    }
+
+    /** Lets a PrintStream over stdout be closed without closing stdout. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 }

@@ -84,7 +84,7 @@ class ReportCommandTest {
     void aMissingFileIsOneClearLine() {
         Path missing = dir.resolve("missing.hlog");
         assertEquals(2, run("report", missing.toString()));
-        assertTrue(err().startsWith("spawnlock: report: cannot read " + missing), err());
+        assertEquals("spawnlock: report: " + missing + ": no such file", err().trim());
         assertEquals(1, err().split("\\R").length, err());
     }
 
@@ -94,7 +94,8 @@ class ReportCommandTest {
         Files.write(p, "Tag=spawn,3.0,1.0,1.0,NOT-A-HISTOGRAM\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         assertEquals(2, run("report", p.toString()));
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
-        assertTrue(err().startsWith("spawnlock: report: " + p + " is unreadable after interval 3"), err());
+        assertEquals("spawnlock: report: " + p + ": line 7: the histogram does not decode (truncated or corrupt);"
+                + " what came before it is reported", err().trim());
     }
 
     @Test
@@ -112,5 +113,99 @@ class ReportCommandTest {
         assertTrue(out().contains("report <log>..."), out());
         assertEquals(0, run("version"));
         assertTrue(out().contains("spawnlock "), out());
+    }
+
+    @Test
+    void csvGivesRawNanosecondsPerTag() throws Exception {
+        assertEquals(0, run("report", "--format", "csv", sampleLog().toString()));
+        String[] lines = out().split("\\R");
+        assertEquals("tag,unit,count,min,p50,p90,p99,p99.9,max,mean", lines[0]);
+        assertTrue(lines[1].startsWith("spawn,ns,1000,1000,"), out());
+        assertTrue(lines[2].startsWith("spawn.failed,ns,1,"), out());
+        assertEquals(3, lines.length, out());
+    }
+
+    @Test
+    void hgrmIsHdrHistogramsPercentileDistributionInMilliseconds() throws Exception {
+        assertEquals(0, run("report", "--format", "hgrm", "--tag", "spawn", sampleLog().toString()));
+        assertTrue(out().startsWith("# tag: spawn (milliseconds)\n"), out());
+        assertTrue(out().contains("Value     Percentile TotalCount 1/(1-Percentile)"), out());
+        assertTrue(out().contains("Total count    =         1000]"), out());
+        assertTrue(!out().contains("spawn.failed"), out());
+    }
+
+    @Test
+    void tagGlobsAndRegexesFilter() throws Exception {
+        String log = sampleLog().toString();
+        assertEquals(0, run("report", "--tag", "spawn.*", log));
+        assertTrue(out().contains("spawn.failed"), out());
+        assertTrue(!out().contains("\nspawn "), out());
+        out.reset();
+        assertEquals(0, run("report", "--tag-regex", "spawn(\\.failed)?", log));
+        assertTrue(out().contains("\nspawn ") && out().contains("spawn.failed"), out());
+        assertEquals(2, run("report", "--tag-regex", "(", log));
+        assertTrue(err().contains("--tag-regex ( is not a regular expression"), err());
+    }
+
+    @Test
+    void aTimeWindowKeepsTheIntervalsStartingInIt() throws Exception {
+        // intervals start at 0 s and 1 s after the log's start
+        assertEquals(0, run("report", "--from", "1s", sampleLog().toString()));
+        assertEquals("spawn 500 ", row(out(), "spawn").substring(0, 10));
+        out.reset();
+        assertEquals(0, run("report", "--to", "1s", "--tag", "spawn", sampleLog().toString()));
+        assertTrue(row(out(), "spawn").startsWith("spawn 500 1.00µs "), out());
+        assertEquals(2, run("report", "--from", "2s", "--to", "1s", sampleLog().toString()));
+        assertEquals(2, run("report", "--from", "10", sampleLog().toString()));
+        assertTrue(err().contains("--from: '10' needs a unit"), err());
+    }
+
+    @Test
+    void intervalsGiveTheTimeSeries() throws Exception {
+        assertEquals(0, run("report", "--intervals", "--format", "csv", "--tag", "spawn", sampleLog().toString()));
+        String[] lines = out().split("\\R");
+        assertEquals("start_epoch_ms,offset_s,length_s,tag,unit,count,p50,p99,max", lines[0]);
+        assertTrue(lines[1].startsWith("1000000,0.000,1.000,spawn,ns,500,"), out());
+        assertTrue(lines[2].startsWith("1001000,1.000,1.000,spawn,ns,500,"), out());
+        assertEquals(3, lines.length, out());
+    }
+
+    @Test
+    void outputGoesToTheNamedFile() throws Exception {
+        Path target = dir.resolve("report.csv");
+        assertEquals(0, run("report", "--format", "csv", "-o", target.toString(), sampleLog().toString()));
+        assertEquals("", out());
+        assertTrue(Files.readString(target).startsWith("tag,unit,count"));
+    }
+
+    @Test
+    void badInputsAreOneLineNamingFileAndPosition() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.hlog"));
+        Path gzip = dir.resolve("g.hlog.gz");
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            z.write(Files.readAllBytes(sampleLog()));
+        }
+        Path foreign = dir.resolve("notes.txt");
+        Files.write(foreign, "hello\nworld\n".getBytes(StandardCharsets.UTF_8));
+        Path binary = dir.resolve("b.bin");
+        Files.write(binary, new byte[] {1, 2, 0, 3, '\n'});
+        Path truncated = dir.resolve("t.hlog");
+        byte[] whole = Files.readAllBytes(sampleLog());
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 40));
+        assertEquals(2, run("report", empty.toString(), gzip.toString(), foreign.toString(), binary.toString(),
+                truncated.toString()));
+        String[] lines = err().split("\\R");
+        assertEquals(5, lines.length, err());
+        assertEquals("spawnlock: report: " + empty + ": empty file, not a histogram log", lines[0]);
+        assertEquals("spawnlock: report: " + gzip + ": gzip-compressed (byte 0); decompress it first, e.g. gunzip -k "
+                + gzip, lines[1]);
+        assertEquals("spawnlock: report: " + foreign + ": line 1: not a histogram log line; what came before it is reported",
+                lines[2]);
+        assertEquals("spawnlock: report: " + binary + ": line 1: binary data, not a histogram log; what came before it"
+                + " is reported", lines[3]);
+        assertEquals("spawnlock: report: " + truncated + ": line 6: the histogram does not decode (truncated or corrupt);"
+                + " what came before it is reported", lines[4]);
+        // the truncated log's first two intervals were read
+        assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
     }
 }
