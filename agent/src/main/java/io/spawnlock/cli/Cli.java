@@ -16,7 +16,8 @@ public final class Cli {
             "usage: java -jar spawnlock-agent.jar <command> [arguments]",
             "",
             "commands:",
-            "  report <log>...   per tag: count, min, p50, p90, p99, p99.9, max, mean",
+            "  report <log>...   per tag: count, min, p50, p90, p99, p99.9, max, mean (report --help: formats, filters)",
+            "  compare <base> <new>  the same percentiles side by side, with the ratio new/base",
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
@@ -63,6 +64,8 @@ public final class Cli {
                 return OK;
             case "report":
                 return new ReportCommand(out, err).run(rest);
+            case "compare":
+                return new CompareCommand(out, err).run(rest);
             default:
                 err.println("spawnlock: unknown command '" + command + "' (try --help)");
                 return USAGE;

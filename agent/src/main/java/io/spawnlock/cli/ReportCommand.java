@@ -182,7 +182,7 @@ final class ReportCommand {
         IntervalTable series = r.intervals ? new IntervalTable(target, r.format) : null;
         int status = Cli.OK;
         for (String file : r.files) {
-            if (!read(Paths.get(file), r, byTag, series)) {
+            if (!read(Paths.get(file), r, byTag, series, "report", err)) {
                 status = Cli.USAGE;
             }
         }
@@ -203,12 +203,13 @@ final class ReportCommand {
     }
 
     /** Adds one log's intervals to the totals (or prints them); false if the log was bad somewhere. */
-    private boolean read(Path file, Request r, Map<String, Histogram> byTag, IntervalTable series) {
+    static boolean read(Path file, Request r, Map<String, Histogram> byTag, IntervalTable series, String command,
+                        PrintStream err) {
         LogReader reader;
         try {
             reader = LogReader.open(file);
         } catch (LogReader.BadLog e) {
-            err.println("spawnlock: report: " + e.getMessage());
+            err.println("spawnlock: " + command + ": " + e.getMessage());
             return false;
         }
         try (LogReader opened = reader) {
@@ -226,7 +227,7 @@ final class ReportCommand {
             }
             return true;
         } catch (LogReader.BadLog e) {
-            err.println("spawnlock: report: " + e.getMessage() + "; what came before it is reported");
+            err.println("spawnlock: " + command + ": " + e.getMessage() + "; what came before it is reported");
             return false;
         }
     }

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,31 +33,15 @@ class ReportCommandTest {
 
     /** A log with two intervals of tag spawn (1..1000 µs) and one of spawn.failed (2 ms). */
     private Path sampleLog() throws Exception {
-        Path p = dir.resolve("s.hlog");
-        try (PrintStream ps = new PrintStream(Files.newOutputStream(p))) {
-            HistogramLogWriter w = new HistogramLogWriter(ps);
-            w.outputLogFormatVersion();
-            w.outputStartTime(1_000_000L);
-            w.setBaseTime(1_000_000L);
-            w.outputLegend();
-            for (int interval = 0; interval < 2; interval++) {
-                Histogram h = new Histogram(3_600_000_000_000L, 2);
-                for (int i = 1 + interval * 500; i <= 500 + interval * 500; i++) {
-                    h.recordValue(i * 1000L);
-                }
-                h.setTag("spawn");
-                h.setStartTimeStamp(1_000_000L + interval * 1000L);
-                h.setEndTimeStamp(1_001_000L + interval * 1000L);
-                w.outputIntervalHistogram(h);
+        TestLogs log = new TestLogs(dir.resolve("s.hlog"), 1_000_000L);
+        for (int interval = 0; interval < 2; interval++) {
+            long[] micros = new long[500];
+            for (int i = 0; i < 500; i++) {
+                micros[i] = (1 + i + interval * 500) * 1000L;
             }
-            Histogram f = new Histogram(3_600_000_000_000L, 2);
-            f.recordValue(2_000_000L);
-            f.setTag("spawn.failed");
-            f.setStartTimeStamp(1_000_000L);
-            f.setEndTimeStamp(1_001_000L);
-            w.outputIntervalHistogram(f);
+            log.interval("spawn", interval * 1000L, micros);
         }
-        return p;
+        return log.interval("spawn.failed", 0, 2_000_000L).close();
     }
 
     private static String row(String text, String tag) {
