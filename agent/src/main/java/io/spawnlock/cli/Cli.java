@@ -18,6 +18,7 @@ public final class Cli {
             "commands:",
             "  report <log>...   per tag: count, min, p50, p90, p99, p99.9, max, mean (report --help: formats, filters)",
             "  compare <base> <new>  the same percentiles side by side, with the ratio new/base",
+            "  merge <log>... -o <out>  one log from many hosts or runs; counts add exactly",
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
@@ -66,6 +67,8 @@ public final class Cli {
                 return new ReportCommand(out, err).run(rest);
             case "compare":
                 return new CompareCommand(out, err).run(rest);
+            case "merge":
+                return new MergeCommand(out, err).run(rest);
             default:
                 err.println("spawnlock: unknown command '" + command + "' (try --help)");
                 return USAGE;
