@@ -3,24 +3,10 @@ package io.spawnlock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CompareCommandTest {
-    @TempDir
-    Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Cli.run(args, new PrintStream(out, true), new PrintStream(err, true));
-    }
-
+class CompareCommandTest extends CliTest {
     private Path base() throws Exception {
         return new TestLogs(dir.resolve("fork.hlog"), 1_000_000L)
                 .interval("spawn", 0, 100_000_000L, 100_000_000L, 200_000_000L)
@@ -38,7 +24,7 @@ class CompareCommandTest {
     @Test
     void percentilesSideBySideWithRatios() throws Exception {
         assertEquals(0, run("compare", "--format", "csv", base().toString(), next().toString()));
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
+        String[] lines = out().split("\\R");
         assertEquals("tag,unit,count_base,count_new,p50_base,p50_new,p50_ratio,p90_base,p90_new,p90_ratio,"
                 + "p99_base,p99_new,p99_ratio,max_base,max_new,max_ratio", lines[0]);
         String[] spawn = lines[1].split(",");
@@ -55,7 +41,7 @@ class CompareCommandTest {
     @Test
     void theTextTableUsesHumanUnits() throws Exception {
         assertEquals(0, run("compare", "--tag", "spawn", base().toString(), next().toString()));
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = out();
         assertTrue(text.startsWith("tag "), text);
         String row = text.split("\\R")[1].replaceAll("\\s+", " ");
         assertTrue(row.startsWith("spawn 3 4 100ms 2.01ms 0.02 "), row);
@@ -64,6 +50,6 @@ class CompareCommandTest {
     @Test
     void needsTwoLogs() throws Exception {
         assertEquals(2, run("compare", base().toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs exactly two logs"));
+        assertTrue(err().contains("needs exactly two logs"));
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MergeCommandTest {
-    @TempDir
-    Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Cli.run(args, new PrintStream(out, true), new PrintStream(err, true));
-    }
-
+class MergeCommandTest extends CliTest {
     /** Host A starts at t=1000 s, host B 500 ms later; both log 1 s intervals. */
     private Path hostA() throws Exception {
         return new TestLogs(dir.resolve("a.hlog"), 1_000_000L)
@@ -59,7 +46,7 @@ class MergeCommandTest {
     void countsAddExactlyOnOneTimeGridInTimeOrder() throws Exception {
         Path merged = dir.resolve("m.hlog");
         assertEquals(0, run("merge", hostA().toString(), hostB().toString(), "-o", merged.toString()));
-        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", err());
         List<LogReader.Interval> m = intervals(merged);
         long spawns = m.stream().filter(i -> i.tag.equals("spawn")).mapToLong(i -> i.histogram.getTotalCount()).sum();
         assertEquals(6 + 3, spawns);
@@ -85,10 +72,10 @@ class MergeCommandTest {
         assertEquals(0, run("merge", "--interval", "5s", a.toString(), b.toString(), "-o", merged.toString()));
         out.reset();
         assertEquals(0, run("report", "--format", "csv", a.toString(), b.toString()));
-        String inputs = out.toString(StandardCharsets.UTF_8);
+        String inputs = out();
         out.reset();
         assertEquals(0, run("report", "--format", "csv", merged.toString()));
-        assertEquals(inputs, out.toString(StandardCharsets.UTF_8));
+        assertEquals(inputs, out());
         assertEquals(2, intervals(merged).size(), "one 5 s cell, two tags");
     }
 
@@ -99,7 +86,7 @@ class MergeCommandTest {
         Path merged = dir.resolve("m.hlog");
         assertEquals(2, run("merge", a.toString(), hostB().toString(), "-o", merged.toString()));
         assertEquals("spawnlock: merge: " + a + ": line 8: the histogram does not decode (truncated or corrupt);"
-                + " what came before it is merged", err.toString(StandardCharsets.UTF_8).trim());
+                + " what came before it is merged", err().trim());
         assertEquals(9, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))
                 .mapToLong(i -> i.histogram.getTotalCount()).sum());
     }
@@ -109,7 +96,7 @@ class MergeCommandTest {
         Path merged = Files.write(dir.resolve("m.hlog"), "keep me".getBytes(StandardCharsets.UTF_8));
         assertEquals(2, run("merge", hostA().toString(), "-o", merged.toString()));
         assertEquals("keep me", Files.readString(merged));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists; remove it or choose another name"));
+        assertTrue(err().contains("exists; remove it or choose another name"));
         assertEquals(2, run("merge", hostA().toString()));
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith(".merge-")), "no temp file left");
     }
