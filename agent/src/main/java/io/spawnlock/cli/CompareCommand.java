@@ -32,7 +32,7 @@ final class CompareCommand {
         ReportCommand.Request r;
         try {
             r = ReportCommand.parse(args);
-            if (r != null && (r.files.size() != 2 || r.intervals || r.output != null || r.format.equals("hgrm"))) {
+            if (r != null && (r.files.size() != 2 || r.intervals || r.output != null || r.format.equals("hgrm") || r.format.equals("html"))) {
                 throw new IllegalArgumentException(r.files.size() != 2 ? "needs exactly two logs, base then new"
                         : "takes --format text|csv, --tag, --tag-regex, --from and --to");
             }
@@ -46,8 +46,8 @@ final class CompareCommand {
         }
         Map<String, Histogram> base = new LinkedHashMap<>();
         Map<String, Histogram> next = new LinkedHashMap<>();
-        boolean ok = ReportCommand.read(Paths.get(r.files.get(0)), r, base, null, "compare", err);
-        ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, next, null, "compare", err);
+        boolean ok = ReportCommand.read(Paths.get(r.files.get(0)), r, ReportCommand.totalsInto(base), "compare", err);
+        ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, ReportCommand.totalsInto(next), "compare", err);
         Set<String> tags = new LinkedHashSet<>(base.keySet());
         tags.addAll(next.keySet());
         if (r.format.equals("csv")) {

@@ -25,11 +25,12 @@ import org.HdrHistogram.Histogram;
  * on; that case exits 2.
  */
 final class ReportCommand {
-    static final String USAGE = "usage: java -jar spawnlock-agent.jar report [--format text|csv|hgrm] [-o FILE]"
+    static final String USAGE = "usage: java -jar spawnlock-agent.jar report [--format text|csv|hgrm|html] [-o FILE]"
             + " [--tag GLOB]... [--tag-regex REGEX] [--from DURATION] [--to DURATION] [--intervals] <log>...";
     private static final String HELP = String.join("\n", USAGE, "",
             "  --format F       text (default: an aligned table), csv (values in ns), hgrm (HdrHistogram's",
-            "                   percentile distribution per tag, times in ms, for existing plotters)",
+            "                   percentile distribution per tag, times in ms, for existing plotters), html (one",
+            "                   self-contained page with charts, opens offline; use with -o report.html)",
             "  -o FILE          write there instead of stdout",
             "  --tag GLOB       only tags matching (* and ?), e.g. --tag 'lock.wait.*'; repeatable",
             "  --tag-regex RE   only tags matching the regular expression",
@@ -98,8 +99,8 @@ final class ReportCommand {
                     return null;
                 case "--format":
                     r.format = value(args, ++i, a);
-                    if (!r.format.equals("text") && !r.format.equals("csv") && !r.format.equals("hgrm")) {
-                        throw new IllegalArgumentException("--format " + r.format + " is not one of text, csv, hgrm");
+                    if (!r.format.matches("text|csv|hgrm|html")) {
+                        throw new IllegalArgumentException("--format " + r.format + " is not one of text, csv, hgrm, html");
                     }
                     break;
                 case "-o":
@@ -136,8 +137,8 @@ final class ReportCommand {
         if (r.files.isEmpty()) {
             throw new IllegalArgumentException("no log given");
         }
-        if (r.intervals && r.format.equals("hgrm")) {
-            throw new IllegalArgumentException("--intervals prints text or csv, not hgrm");
+        if (r.intervals && (r.format.equals("hgrm") || r.format.equals("html"))) {
+            throw new IllegalArgumentException("--intervals prints text or csv (the html report has the time series)");
         }
         if (r.fromMillis >= r.toMillis) {
             throw new IllegalArgumentException("--from must come before --to");
@@ -179,20 +180,24 @@ final class ReportCommand {
 
     private int report(Request r, PrintStream target) {
         Map<String, Histogram> byTag = new LinkedHashMap<>();
-        IntervalTable series = r.intervals ? new IntervalTable(target, r.format) : null;
+        HtmlReport html = r.format.equals("html") ? new HtmlReport(r.files) : null;
+        IntervalSink sink = r.intervals ? new IntervalTable(target, r.format) : html != null ? html : totalsInto(byTag);
         int status = Cli.OK;
         for (String file : r.files) {
-            if (!read(Paths.get(file), r, byTag, series, "report", err)) {
+            if (!read(Paths.get(file), r, sink, "report", err)) {
                 status = Cli.USAGE;
             }
         }
-        if (series == null) {
+        if (!r.intervals) {
             switch (r.format) {
                 case "csv":
                     printCsv(byTag, target);
                     break;
                 case "hgrm":
                     printHgrm(byTag, target);
+                    break;
+                case "html":
+                    html.write(target);
                     break;
                 default:
                     printTable(byTag, target);
@@ -202,9 +207,19 @@ final class ReportCommand {
         return status;
     }
 
-    /** Adds one log's intervals to the totals (or prints them); false if the log was bad somewhere. */
-    static boolean read(Path file, Request r, Map<String, Histogram> byTag, IntervalTable series, String command,
-                        PrintStream err) {
+    /** Takes the intervals of the logs, in the order they are read. */
+    interface IntervalSink {
+        /** @param offsetMillis the interval's start after its log's start */
+        void interval(LogReader.Interval interval, long offsetMillis);
+    }
+
+    /** A sink that adds every interval to its tag's total. */
+    static IntervalSink totalsInto(Map<String, Histogram> byTag) {
+        return (i, offset) -> byTag.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
+    }
+
+    /** Feeds one log's intervals that pass the filters to the sink; false if the log was bad somewhere. */
+    static boolean read(Path file, Request r, IntervalSink sink, String command, PrintStream err) {
         LogReader reader;
         try {
             reader = LogReader.open(file);
@@ -219,11 +234,7 @@ final class ReportCommand {
                 if (!r.wants(i.tag) || offset < r.fromMillis || offset >= r.toMillis) {
                     continue;
                 }
-                if (series != null) {
-                    series.row(i, offset);
-                } else {
-                    byTag.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
-                }
+                sink.interval(i, offset);
             }
             return true;
         } catch (LogReader.BadLog e) {
@@ -273,7 +284,7 @@ final class ReportCommand {
     }
 
     /** The per-interval view: one row per interval and tag, printed as the logs are read. */
-    private static final class IntervalTable {
+    private static final class IntervalTable implements IntervalSink {
         private final PrintStream target;
         private final boolean csv;
         private boolean headed;
@@ -283,7 +294,8 @@ final class ReportCommand {
             this.csv = !format.equals("text");
         }
 
-        void row(LogReader.Interval i, long offsetMillis) {
+        @Override
+        public void interval(LogReader.Interval i, long offsetMillis) {
             Histogram h = i.histogram;
             boolean count = Tags.isCount(i.tag);
             if (csv) {

@@ -1,0 +1,344 @@
+package io.spawnlock.cli;
+
+import io.spawnlock.recording.Tags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/**
+ * {@code report --format html}: one self-contained page (uPlot and the data inlined, nothing fetched) with,
+ * per tag, the percentile distribution on a 1/(1-p) axis and p50/p99/max over time, and spawn latency next
+ * to the spawn locks' waits over time. Memory is bounded: each tag's time series is halved (keeping the
+ * highest value of each pair) whenever it passes {@link #MAX_POINTS} points.
+ */
+final class HtmlReport implements ReportCommand.IntervalSink {
+    static final int MAX_POINTS = 2000;
+    private static final String RESOURCES = "/io/spawnlock/cli/html/";
+
+    private final List<String> files;
+    private final Map<String, Histogram> totals = new LinkedHashMap<>();
+    private final Map<String, Series> series = new LinkedHashMap<>();
+
+    HtmlReport(List<String> files) {
+        this.files = files;
+    }
+
+    @Override
+    public void interval(LogReader.Interval i, long offsetMillis) {
+        totals.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
+        series.computeIfAbsent(i.tag, t -> new Series()).add(i.startMillis / 1000.0, i.histogram);
+    }
+
+    /** p50, p99 and max per point; a point covers {@code width} intervals and keeps the highest of each. */
+    static final class Series {
+        double[] time = new double[64];
+        double[][] values = new double[3][64];
+        int size;
+        int width = 1;
+        private int pending;
+
+        void add(double seconds, Histogram h) {
+            double p50 = h.getValueAtPercentile(50);
+            double p99 = h.getValueAtPercentile(99);
+            double max = h.getMaxValue();
+            if (pending > 0) {
+                int last = size - 1;
+                values[0][last] = Math.max(values[0][last], p50);
+                values[1][last] = Math.max(values[1][last], p99);
+                values[2][last] = Math.max(values[2][last], max);
+            } else {
+                if (size == time.length) {
+                    time = Arrays.copyOf(time, size * 2);
+                    for (int k = 0; k < 3; k++) {
+                        values[k] = Arrays.copyOf(values[k], size * 2);
+                    }
+                }
+                time[size] = seconds;
+                values[0][size] = p50;
+                values[1][size] = p99;
+                values[2][size] = max;
+                size++;
+            }
+            pending = (pending + 1) % width;
+            if (size > MAX_POINTS && pending == 0) {
+                halve();
+            }
+        }
+
+        /** Puts the points in time order (logs are read one after the other: hosts overlap in time). */
+        void sortByTime() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(time[a], time[b]));
+            double[] t = new double[size];
+            double[][] v = new double[3][size];
+            for (int i = 0; i < size; i++) {
+                t[i] = time[order[i]];
+                for (int k = 0; k < 3; k++) {
+                    v[k][i] = values[k][order[i]];
+                }
+            }
+            time = t;
+            values = v;
+        }
+
+        private void halve() {
+            int half = size / 2;
+            for (int j = 0; j < half; j++) {
+                time[j] = time[2 * j];
+                for (int k = 0; k < 3; k++) {
+                    values[k][j] = Math.max(values[k][2 * j], values[k][2 * j + 1]);
+                }
+            }
+            if (size % 2 == 1) {
+                time[half] = time[size - 1];
+                for (int k = 0; k < 3; k++) {
+                    values[k][half] = values[k][size - 1];
+                }
+                half++;
+            }
+            size = half;
+            width *= 2;
+        }
+    }
+
+    void write(PrintStream out) {
+        for (Series s : series.values()) {
+            s.sortByTime();
+        }
+        StringBuilder data = new StringBuilder(4096);
+        data.append("{\"files\":");
+        strings(data, files);
+        data.append(",\"tags\":[");
+        boolean first = true;
+        for (Map.Entry<String, Histogram> e : totals.entrySet()) {
+            if (!first) {
+                data.append(',');
+            }
+            first = false;
+            tag(data, e.getKey(), e.getValue(), series.get(e.getKey()));
+        }
+        data.append("],\"overview\":");
+        overview(data);
+        data.append('}');
+
+        out.println("<!DOCTYPE html>");
+        out.println("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>spawnlock report</title>");
+        out.println("<style>" + resource("uPlot.min.css") + "</style>");
+        out.println("<style>" + STYLE + "</style>");
+        out.println("</head><body>");
+        out.println("<h1>spawnlock report</h1><p id=\"files\"></p><table id=\"summary\"></table><div id=\"charts\"></div>");
+        // "<" is escaped in the data, so nothing in a tag or file name can end this script element
+        out.println("<script type=\"application/json\" id=\"data\">" + data + "</script>");
+        out.println("<script>" + resource("uPlot.iife.min.js") + "</script>");
+        out.println("<script>" + SCRIPT + "</script>");
+        out.println("</body></html>");
+    }
+
+    private static void tag(StringBuilder data, String tag, Histogram h, Series s) {
+        boolean count = Tags.isCount(tag);
+        double scale = count ? 1 : 1e6; // times in milliseconds
+        data.append("{\"name\":");
+        string(data, tag);
+        data.append(",\"unit\":\"").append(count ? "count" : "ms").append("\",\"count\":").append(h.getTotalCount());
+        data.append(",\"stats\":[");
+        double[] stats = {h.getMinValue(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean()};
+        for (int i = 0; i < stats.length; i++) {
+            data.append(i == 0 ? "" : ",").append(number(stats[i] / scale));
+        }
+        data.append("],\"distribution\":[[");
+        List<double[]> points = new ArrayList<>();
+        for (HistogramIterationValue v : h.percentiles(5)) {
+            double p = v.getPercentileLevelIteratedTo();
+            if (p >= 100) {
+                break;
+            }
+            points.add(new double[] {1 / (1 - p / 100), v.getValueIteratedTo() / scale});
+        }
+        for (int i = 0; i < points.size(); i++) {
+            data.append(i == 0 ? "" : ",").append(number(points.get(i)[0]));
+        }
+        data.append("],[");
+        for (int i = 0; i < points.size(); i++) {
+            data.append(i == 0 ? "" : ",").append(number(points.get(i)[1]));
+        }
+        data.append("]],\"series\":[");
+        seconds(data, s.time, s.size);
+        for (int k = 0; k < 3; k++) {
+            data.append(',');
+            array(data, s.values[k], s.size, scale);
+        }
+        data.append("],\"pointWidth\":").append(s.width).append('}');
+    }
+
+    /** spawn p99 and every lock wait's p99 on one time axis (null where a tag has no point). */
+    private void overview(StringBuilder data) {
+        List<String> names = new ArrayList<>();
+        for (String tag : series.keySet()) {
+            if (tag.equals("spawn") || tag.startsWith("lock.wait.")) {
+                names.add(tag);
+            }
+        }
+        TreeSet<Double> times = new TreeSet<>();
+        for (String n : names) {
+            Series s = series.get(n);
+            for (int i = 0; i < s.size; i++) {
+                times.add(s.time[i]);
+            }
+        }
+        data.append("{\"names\":");
+        strings(data, names);
+        data.append(",\"data\":[[");
+        boolean first = true;
+        for (double t : times) {
+            data.append(first ? "" : ",").append(String.format(Locale.ROOT, "%.3f", t));
+            first = false;
+        }
+        data.append(']');
+        for (String n : names) {
+            Series s = series.get(n);
+            Map<Double, Double> byTime = new LinkedHashMap<>();
+            for (int i = 0; i < s.size; i++) {
+                byTime.put(s.time[i], s.values[1][i] / 1e6);
+            }
+            data.append(",[");
+            first = true;
+            for (double t : times) {
+                Double v = byTime.get(t);
+                data.append(first ? "" : ",").append(v == null ? "null" : number(v));
+                first = false;
+            }
+            data.append(']');
+        }
+        data.append("]}");
+    }
+
+    /** Epoch seconds with their milliseconds: {@link #number}'s six digits would merge a day's points. */
+    private static void seconds(StringBuilder data, double[] values, int size) {
+        data.append('[');
+        for (int i = 0; i < size; i++) {
+            data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", values[i]));
+        }
+        data.append(']');
+    }
+
+    private static void array(StringBuilder data, double[] values, int size, double scale) {
+        data.append('[');
+        for (int i = 0; i < size; i++) {
+            data.append(i == 0 ? "" : ",").append(number(values[i] / scale));
+        }
+        data.append(']');
+    }
+
+    private static String number(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "null";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static void strings(StringBuilder data, List<String> values) {
+        data.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                data.append(',');
+            }
+            string(data, values.get(i));
+        }
+        data.append(']');
+    }
+
+    /** A JSON string that is also safe inside a script element and an HTML attribute. */
+    static void string(StringBuilder data, String s) {
+        data.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                data.append('\\').append(c);
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                data.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                data.append(c);
+            }
+        }
+        data.append('"');
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the agent jar lacks " + RESOURCES + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final String STYLE = String.join("\n",
+            "body{font-family:system-ui,sans-serif;margin:24px;color:#222}",
+            "h1{font-size:20px}h2{font-size:16px;margin:28px 0 6px}",
+            "table{border-collapse:collapse;font-variant-numeric:tabular-nums}",
+            "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}",
+            ".pair{display:flex;flex-wrap:wrap;gap:16px}.note{color:#666;font-size:12px}");
+
+    /** Builds the page from the inlined data with uPlot; marks the body with the charts drawn, for tests. */
+    private static final String SCRIPT = String.join("\n",
+            "(function(){",
+            "var d=JSON.parse(document.getElementById('data').textContent);",
+            "var made=0,expected=0;",
+            "document.getElementById('files').textContent='Logs: '+d.files.join(', ');",
+            "function fmt(v,u){if(v==null)return '';if(u==='count')return (Math.round(v*10)/10).toString();",
+            " if(v<0.001)return (v*1e6).toFixed(0)+' ns';if(v<1)return (v*1e3).toPrecision(3)+' \u00b5s';",
+            " if(v<1000)return v.toPrecision(3)+' ms';return (v/1000).toPrecision(3)+' s';}",
+            "var t=document.getElementById('summary');",
+            "var head=['tag','count','min','p50','p90','p99','p99.9','max','mean'];",
+            "t.insertRow().innerHTML=head.map(function(h){return '<th>'+h+'</th>';}).join('');",
+            "d.tags.forEach(function(g){var r=t.insertRow();r.insertCell().textContent=g.name;",
+            " r.insertCell().textContent=g.count;g.stats.forEach(function(v){r.insertCell().textContent=fmt(v,g.unit);});});",
+            "var charts=document.getElementById('charts');",
+            "function pos(a){return a.map(function(v){return v>0?v:null;});}",
+            "function logY(g,a){return g.unit==='count'?a:pos(a);}",
+            "function box(parent){var e=document.createElement('div');parent.appendChild(e);return e;}",
+            "function plot(opts,data,parent){expected++;try{new uPlot(opts,data,box(parent));made++;}",
+            " catch(e){var p=box(parent);p.className='note';p.textContent='chart failed: '+e;}}",
+            "var NINES=[1,2,10,100,1e3,1e4,1e5,1e6,1e7];",
+            "var PCT={1:'0%',2:'50%',10:'90%',100:'99%',1000:'99.9%',10000:'99.99%',100000:'99.999%',1000000:'99.9999%',10000000:'99.99999%'};",
+            "function nines(u,axisIdx,min,max){return NINES.filter(function(x){return x>=min*0.999&&x<=max*1.001;});}",
+            "function pct(u,vals){return vals.map(function(x){return PCT[x]||'';});}",
+            "if(d.overview.names.length>1){var h=document.createElement('h2');",
+            " h.textContent='Spawn latency and spawn-lock waits over time (p99 per point)';charts.appendChild(h);",
+            " plot({width:1100,height:320,scales:{y:{distr:3}},axes:[{},{label:'ms'}],",
+            "  series:[{}].concat(d.overview.names.map(function(n,i){",
+            "   return {label:n,stroke:['#1f77b4','#d62728','#2ca02c','#9467bd','#ff7f0e','#8c564b'][i%6],spanGaps:true};}))},",
+            "  [d.overview.data[0]].concat(d.overview.data.slice(1).map(pos)),charts);}",
+            "d.tags.forEach(function(g){var h=document.createElement('h2');",
+            " h.textContent=g.name+' ('+g.count+' values, '+g.unit+')';charts.appendChild(h);",
+            " var pair=box(charts);pair.className='pair';",
+            " if(g.distribution[0].length>0){plot({title:'percentile distribution',width:540,height:280,",
+            "  scales:{x:{time:false,distr:3},y:{distr:g.unit==='count'?1:3}},",
+            "  axes:[{splits:nines,values:pct,label:'percentile'},{label:g.unit}],",
+            "  series:[{label:'1/(1-p)'},{label:g.name,stroke:'#1f77b4',points:{show:false}}]},",
+            "  [g.distribution[0],logY(g,g.distribution[1])],pair);}",
+            " plot({title:'over time'+(g.pointWidth>1?' (each point: the highest of '+g.pointWidth+' intervals)':''),",
+            "  width:540,height:280,scales:{y:{distr:g.unit==='count'?1:3}},axes:[{},{label:g.unit}],",
+            "  series:[{},{label:'p50',stroke:'#2ca02c'},{label:'p99',stroke:'#ff7f0e'},{label:'max',stroke:'#d62728'}]},",
+            "  [g.series[0]].concat(g.series.slice(1).map(function(a){return logY(g,a);})),pair);});",
+            "document.body.setAttribute('data-charts-expected',expected);",
+            "document.body.setAttribute('data-charts-rendered',made);",
+            "})();");
+}
