@@ -52,6 +52,7 @@ final class LogReader implements Closeable {
     private static final double ABSOLUTE_AFTER_SECONDS = 365.0 * 24 * 3600 * 30;
 
     private final Path file;
+    private final CountingStream counted;
     private final BufferedReader lines;
     private int lineNumber;
     private double baseSeconds = Double.NaN;
@@ -59,9 +60,19 @@ final class LogReader implements Closeable {
     private boolean sawLogLine;
     private final StringBuilder comments = new StringBuilder();
 
-    private LogReader(Path file, BufferedReader lines) {
+    private LogReader(Path file, CountingStream counted) {
         this.file = file;
-        this.lines = lines;
+        this.counted = counted;
+        this.lines = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Bytes of the file read so far (ahead of the lines returned by up to one buffer), for progress. */
+    long bytesRead() {
+        return counted.count;
+    }
+
+    int lineNumber() {
+        return lineNumber;
     }
 
     /** Opens a log; a missing, empty, compressed or binary file is a {@link BadLog} here already. */
@@ -90,7 +101,7 @@ final class LogReader implements Closeable {
         } catch (IOException e) {
             throw new BadLog(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return new LogReader(file, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+        return new LogReader(file, new CountingStream(in));
     }
 
     Path file() {
@@ -109,6 +120,14 @@ final class LogReader implements Closeable {
 
     /** The next interval, or null at the end of the log. */
     Interval next() throws BadLog {
+        return next(null);
+    }
+
+    /**
+     * The next interval of a tag {@code wanted} accepts (all when null), or null at the end of the log.
+     * The others are skipped without decoding their histograms.
+     */
+    Interval next(java.util.function.Predicate<String> wanted) throws BadLog {
         String line;
         while ((line = readLine()) != null) {
             if (line.isEmpty()) {
@@ -122,7 +141,10 @@ final class LogReader implements Closeable {
                 sawLogLine = true;
                 continue;
             }
-            return interval(line);
+            Interval i = interval(line, wanted);
+            if (i != null) {
+                return i;
+            }
         }
         if (!sawLogLine) {
             throw new BadLog(file + ": not a histogram log (no header, no interval in " + lineNumber + " lines)");
@@ -173,7 +195,8 @@ final class LogReader implements Closeable {
         }
     }
 
-    private Interval interval(String line) throws BadLog {
+    /** The interval on this line, or null if its tag is not wanted. */
+    private Interval interval(String line, java.util.function.Predicate<String> wanted) throws BadLog {
         String tag = UNTAGGED;
         String rest = line;
         if (line.startsWith("Tag=")) {
@@ -183,6 +206,10 @@ final class LogReader implements Closeable {
             }
             tag = line.substring(4, comma);
             rest = line.substring(comma + 1);
+        }
+        if (wanted != null && !wanted.test(tag)) {
+            sawLogLine = true;
+            return null;
         }
         String[] fields = rest.split(",", -1);
         if (fields.length != 4) {
@@ -227,6 +254,32 @@ final class LogReader implements Closeable {
             lines.close();
         } catch (IOException ignored) {
             // read-only: nothing to lose
+        }
+    }
+
+    private static final class CountingStream extends java.io.FilterInputStream {
+        volatile long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
         }
     }
 }

@@ -227,17 +227,21 @@ final class ReportCommand {
             err.println("spawnlock: " + command + ": " + e.getMessage());
             return false;
         }
+        Progress progress = Progress.forFile(file, command, err);
         try (LogReader opened = reader) {
             LogReader.Interval i;
-            while ((i = opened.next()) != null) {
+            while ((i = opened.next(r.tags.isEmpty() ? null : r::wants)) != null) {
+                progress.at(opened.bytesRead());
                 long offset = i.startMillis - (long) opened.startMillis();
-                if (!r.wants(i.tag) || offset < r.fromMillis || offset >= r.toMillis) {
+                if (offset < r.fromMillis || offset >= r.toMillis) {
                     continue;
                 }
                 sink.interval(i, offset);
             }
+            progress.done();
             return true;
         } catch (LogReader.BadLog e) {
+            progress.done();
             err.println("spawnlock: " + command + ": " + e.getMessage() + "; what came before it is reported");
             return false;
         }
