@@ -96,4 +96,30 @@ class AnalysisCommandsTest {
         assertEquals(sum, new HashMap<>(HistogramLogs.counts(merged)));
         assertEquals(25L, sum.get("spawn"));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aDamagedAgentLogIsNamedWithItsLineAndTheRestIsReported(Jdks.Jdk jdk) throws Exception {
+        Path log = record(jdk, "run.hlog", "--threads", "2", "--spawns", "10", "--lock", "none");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(log);
+        int last = lines.size(); // the last interval line (1-based), cut in the middle as a crash would leave it
+        while (!lines.get(last - 1).startsWith("Tag=")) {
+            last--;
+        }
+        String cut = lines.get(last - 1).substring(0, lines.get(last - 1).length() / 2);
+        Path truncated = dir.resolve("truncated.hlog");
+        java.nio.file.Files.write(truncated, (String.join("\n", lines.subList(0, last - 1)) + "\n" + cut)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path gzip = dir.resolve("run.hlog.gz");
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gzip))) {
+            z.write(java.nio.file.Files.readAllBytes(log));
+        }
+        ForkedJvm.Result r = cli(jdk, "report", "--format", "csv", truncated.toString(), gzip.toString());
+        assertEquals(2, r.exitCode, r.toString());
+        assertEquals("spawnlock: report: " + truncated + ": line " + last + ": the histogram does not decode"
+                + " (truncated or corrupt); what came before it is reported\n"
+                + "spawnlock: report: " + gzip + ": gzip-compressed (byte 0); decompress it first, e.g. gunzip -k " + gzip
+                + "\n", r.stderr);
+        assertTrue(rows(r.stdout).containsKey("spawn"), r.stdout);
+    }
 }
