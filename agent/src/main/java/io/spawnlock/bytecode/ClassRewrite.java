@@ -12,6 +12,8 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
 
+import static net.bytebuddy.matcher.ElementMatchers.none;
+
 /**
  * Applies visitors to one class file and nothing else: no new member, no type initializer, no hierarchy
  * walk. The result keeps the class's shape, so it can also replace an already loaded class.
@@ -34,6 +36,7 @@ public final class ClassRewrite {
                 .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
                 .with(InstrumentedType.Factory.Default.FROZEN)
                 .with(VisibilityBridgeStrategy.Default.NEVER)
+                .ignore(none()) // ByteBuddy skips synthetic methods by default: lambda bodies take locks too
                 .redefine(type, locator);
         for (AsmVisitorWrapper visitor : visitors) {
             builder = builder.visit(visitor);

@@ -3,18 +3,18 @@ package io.spawnlock.cli;
 import java.util.Locale;
 
 /** Nanoseconds as a person reads them: 850ns, 12.3µs, 1.24ms, 2.41s. */
-final class Units {
+public final class Units {
     private Units() {}
 
     /** A count as a plain number (one decimal for a mean), a time as {@link #nanos}. */
-    static String of(double value, boolean isCount) {
+    public static String of(double value, boolean isCount) {
         if (!isCount) {
             return nanos(value);
         }
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
     }
 
-    static String nanos(double ns) {
+    public static String nanos(double ns) {
         if (ns < 1_000) {
             return String.format(Locale.ROOT, "%.0fns", ns);
         }

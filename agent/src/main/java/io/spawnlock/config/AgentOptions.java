@@ -25,7 +25,7 @@ public final class AgentOptions {
 
     /** Keys in the order the README documents them. */
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "args", "strict"));
+            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict"));
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
     private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
@@ -41,6 +41,7 @@ public final class AgentOptions {
     private String dumps = "spawnlock-dumps-%p";
     private long dumpEveryNanos = 0L;
     private long dumpOnWaitNanos = 0L;
+    private int maxDumps = 100;
     private Args args = Args.NONE;
     private boolean strict = false;
 
@@ -108,10 +109,24 @@ public final class AgentOptions {
             case "dumps": dumps = value; break;
             case "dumpEvery": dumpEveryNanos = durationOrOff(key, value, TimeUnit.SECONDS.toNanos(1)); break;
             case "dumpOnWait": dumpOnWaitNanos = durationOrOff(key, value, TimeUnit.MILLISECONDS.toNanos(1)); break;
+            case "maxDumps": maxDumps = count(key, value, 1, 10_000); break;
             case "args": args = choice(key, value, Args.class); break;
             case "strict": strict = trueFalse(key, value); break;
             default: throw new AssertionError(key);
         }
+    }
+
+    private static int count(String key, String value, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new OptionException("option " + key + "=" + value + " is not a whole number (" + min + " to " + max + ")");
+        }
+        if (n < min || n > max) {
+            throw new OptionException("option " + key + "=" + value + " is out of range (" + min + " to " + max + ")");
+        }
+        return n;
     }
 
     private static long duration(String key, String value, long min, long max) {
@@ -261,6 +276,7 @@ public final class AgentOptions {
         m.put("dumps", dumps);
         m.put("dumpEvery", dumpEveryNanos == 0 ? OFF : Durations.format(dumpEveryNanos));
         m.put("dumpOnWait", dumpOnWaitNanos == 0 ? OFF : Durations.format(dumpOnWaitNanos));
+        m.put("maxDumps", Integer.toString(maxDumps));
         m.put("args", args.name().toLowerCase(Locale.ROOT));
         m.put("strict", Boolean.toString(strict));
         return m;
@@ -275,6 +291,7 @@ public final class AgentOptions {
     public String dumps() { return dumps; }
     public long dumpEveryNanos() { return dumpEveryNanos; }
     public long dumpOnWaitNanos() { return dumpOnWaitNanos; }
+    public int maxDumps() { return maxDumps; }
     public Args args() { return args; }
     public boolean strict() { return strict; }
 }

@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
+import io.spawnlock.dumps.Dumps;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
@@ -50,6 +51,8 @@ public final class AgentCore {
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
+    private Recording recording;
+    private Dumps dumps;
     private SpawnLocks spawnLocks;
     private LockDiscovery discovery;
     private IntervalLog log;
@@ -124,10 +127,10 @@ public final class AgentCore {
     }
 
     private void setUpRecording() {
-        Recording recording = new Recording();
+        recording = new Recording();
+        long pid = ProcessHandle.current().pid();
+        LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
         if (options.logEnabled()) {
-            long pid = ProcessHandle.current().pid();
-            LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
             String path = AgentOptions.expand(options.log(), pid, startTime);
             try {
                 IntervalLog l = IntervalLog.create(Paths.get(path), recording, warnings, header(pid), startMillis);
@@ -148,6 +151,7 @@ public final class AgentCore {
             discovery.workOn(Thread.currentThread());
         }
         spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+        dumps = startDumps(pid, startTime);
     }
 
     /** A line for the log's record of what the agent found; nothing on the application's output. */
@@ -180,17 +184,48 @@ public final class AgentCore {
             if (discovery != null) {
                 discovery.processPending(); // woken early by a spawn with new call sites
             }
-            long wait = next - System.nanoTime();
+            if (dumps != null) {
+                dumps.poll(); // woken early by a dump request
+            }
+            long now = System.nanoTime();
+            long wait = next - now;
             if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
+                LockSupport.parkNanos(this, dumps == null ? wait : Math.min(wait, dumps.nanosUntilNextCheck(now)));
                 continue;
             }
             next += interval;
             checkHealth();
-            if (log != null && !log.writeInterval()) {
-                return;
+            if (dumps != null) {
+                dumps.keepSignalHandler();
+            }
+            if (log != null) {
+                if (!log.writeInterval()) {
+                    return;
+                }
+            } else {
+                recording.takeIntervals(h -> { }); // no log: the totals since start still move on, for dumps
             }
         }
+    }
+
+    /** The dump triggers the options ask for, on the agent thread; null when none is on. */
+    private Dumps startDumps(long pid, LocalDateTime startTime) {
+        boolean signal = !"off".equalsIgnoreCase(options.signal());
+        if (!signal && options.dumpEveryNanos() == 0 && options.dumpOnWaitNanos() == 0) {
+            return null;
+        }
+        Dumps d = new Dumps(Paths.get(AgentOptions.expand(options.dumps(), pid, startTime)), options.dumpEveryNanos(),
+                options.dumpOnWaitNanos(), options.maxDumps(), spawnLocks, recording, this::launchMechanism, warnings, this::note);
+        d.writeOn(Thread.currentThread());
+        if (signal) {
+            d.handleSignal(options.signal().toUpperCase(java.util.Locale.ROOT));
+        }
+        return d;
+    }
+
+    private String launchMechanism() {
+        String actual = spawnRecorder != null && spawnRecorder.spawns() > 0 ? LaunchMechanism.actual(inst) : null;
+        return actual != null ? actual : LaunchMechanism.expected() + " (expected; no spawn yet)";
     }
 
     private void atShutdown() {

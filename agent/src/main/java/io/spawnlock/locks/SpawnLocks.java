@@ -115,8 +115,10 @@ public final class SpawnLocks implements LockListener {
         return byClass.get(internalClassName);
     }
 
-    String name(int id) {
-        return tags[id].name;
+    /** The name of spawn lock {@code id}, or null for an id this registry never gave out. */
+    public String name(int id) {
+        Tags[] all = tags;
+        return id >= 0 && id < all.length ? all[id].name : null;
     }
 
     @Override

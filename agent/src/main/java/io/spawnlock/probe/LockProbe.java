@@ -1,6 +1,9 @@
 package io.spawnlock.probe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -34,9 +37,13 @@ public final class LockProbe {
     private static final ThreadLocal<Held> HELD = new ThreadLocal<Held>() {
         @Override
         protected Held initialValue() {
-            return new Held(Thread.currentThread());
+            Held h = new Held(Thread.currentThread());
+            EVERY_THREAD.add(h); // once per thread, for dumps; pruned when the thread has ended
+            return h;
         }
     };
+    /** Every thread that has touched a spawn lock, for dumps; the agent thread drops the ended ones. */
+    private static final ConcurrentLinkedQueue<Held> EVERY_THREAD = new ConcurrentLinkedQueue<>();
     /** Threads that recorded their first event since the last drain (each comes here once). */
     private static final ConcurrentLinkedQueue<Held> WITH_EVENTS = new ConcurrentLinkedQueue<>();
     /** Every thread with an event buffer, until it has ended and its buffer is empty; the drainer's only. */
@@ -78,10 +85,10 @@ public final class LockProbe {
             return;
         }
         Held h = HELD.get();
-        h.pendingId = id;
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
         h.pendingStart = System.nanoTime();
+        h.pendingId = id; // last: a dump that sees it sees the start too
     }
 
     /** Just after MONITORENTER of lock {@code id} (after javac's try-start label). */
@@ -147,16 +154,14 @@ public final class LockProbe {
             HELD.get().push(id, now, 0, 0);
             return;
         }
-        long seq = c.acquisitions.get();
-        c.arrivals.incrementAndGet();
-        long start = System.nanoTime();
+        Held h = waiting(c, id);
         try {
             lock.lock();
         } catch (Throwable t) {
-            c.arrivals.decrementAndGet();
+            stoppedWaiting(c, h);
             throw t;
         }
-        lockAcquired(c, id, start, seq, exclusive);
+        lockAcquired(c, h, id, exclusive);
     }
 
     /** Replaces {@code lock.lockInterruptibly()} at a rewritten site. */
@@ -166,22 +171,36 @@ public final class LockProbe {
             lock.lockInterruptibly();
             return;
         }
-        long seq = c.acquisitions.get();
-        c.arrivals.incrementAndGet();
-        long start = System.nanoTime();
+        Held h = waiting(c, id);
         try {
             lock.lockInterruptibly();
         } catch (Throwable t) {
-            c.arrivals.decrementAndGet(); // interrupted: it stopped waiting without the lock
+            stoppedWaiting(c, h); // interrupted: it stopped waiting without the lock
             throw t;
         }
-        lockAcquired(c, id, start, seq, isExclusive(lock));
+        lockAcquired(c, h, id, isExclusive(lock));
     }
 
-    private static void lockAcquired(Counters c, int id, long start, long seq, boolean exclusive) {
+    /** The slow path of a Lock: the thread may wait; it shows in dumps as waiting from now. */
+    private static Held waiting(Counters c, int id) {
+        Held h = HELD.get();
+        h.pendingSeq = c.acquisitions.get();
+        c.arrivals.incrementAndGet();
+        h.pendingStart = System.nanoTime();
+        h.pendingId = id;
+        return h;
+    }
+
+    private static void stoppedWaiting(Counters c, Held h) {
+        h.pendingId = -1;
+        c.arrivals.decrementAndGet();
+    }
+
+    private static void lockAcquired(Counters c, Held h, int id, boolean exclusive) {
         long now = System.nanoTime();
-        long overtaken = c.acquiredAfterWaiting(exclusive) - seq;
-        HELD.get().push(id, now, now - start, overtaken);
+        h.pendingId = -1;
+        long overtaken = c.acquiredAfterWaiting(exclusive) - h.pendingSeq;
+        h.push(id, now, now - h.pendingStart, overtaken);
     }
 
     /** Replaces {@code lock.unlock()} at a rewritten site. */
@@ -235,6 +254,55 @@ public final class LockProbe {
                 draining.remove(draining.size() - 1);
             }
         }
+    }
+
+    /**
+     * What every live thread holds and waits for, read without stopping it (so a thread that moves on
+     * meanwhile may show its state of a moment ago). For dumps; allocates, never on a hot path.
+     */
+    public static List<ThreadLocks> threads() {
+        List<ThreadLocks> all = new ArrayList<>();
+        for (Iterator<Held> it = EVERY_THREAD.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (!h.owner.isAlive()) {
+                it.remove();
+                continue;
+            }
+            int depth = Math.min(h.depth, MAX_DEPTH);
+            int pending = h.pendingId;
+            if (depth == 0 && pending < 0) {
+                continue;
+            }
+            all.add(new ThreadLocks(h.owner, Arrays.copyOf(h.ids, depth), Arrays.copyOf(h.since, depth), pending,
+                    h.pendingStart, pending < 0 ? 0 : acquisitionsOf(pending) - h.pendingSeq));
+        }
+        return all;
+    }
+
+    /** One thread's spawn locks at the moment of a dump. */
+    public static final class ThreadLocks {
+        public final Thread thread;
+        /** Held lock ids, outermost first, and since when (System.nanoTime) each is held. */
+        public final int[] held;
+        public final long[] heldSince;
+        /** The lock it waits for, or -1; since when; acquisitions by others since it started waiting. */
+        public final int waitingFor;
+        public final long waitingSince;
+        public final long overtaken;
+
+        ThreadLocks(Thread thread, int[] held, long[] heldSince, int waitingFor, long waitingSince, long overtaken) {
+            this.thread = thread;
+            this.held = held;
+            this.heldSince = heldSince;
+            this.waitingFor = waitingFor;
+            this.waitingSince = waitingSince;
+            this.overtaken = overtaken;
+        }
+    }
+
+    private static long acquisitionsOf(int id) {
+        Counters c = counters(id);
+        return c == null ? 0 : c.acquisitions.get();
     }
 
     private static Counters counters(int id) {

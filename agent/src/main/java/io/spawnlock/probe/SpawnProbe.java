@@ -1,5 +1,10 @@
 package io.spawnlock.probe;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 /**
  * Entry points called by code inlined into {@code java.lang.ProcessBuilder} and {@code java.lang.ProcessImpl}.
  *
@@ -8,7 +13,16 @@ package io.spawnlock.probe;
  */
 public final class SpawnProbe {
     /** Per-thread progress of the spawn in flight; keyed by the Java thread, so virtual threads work. */
-    private static final ThreadLocal<InFlight> IN_FLIGHT = ThreadLocal.withInitial(InFlight::new);
+    private static final ThreadLocal<InFlight> IN_FLIGHT = new ThreadLocal<InFlight>() {
+        @Override
+        protected InFlight initialValue() {
+            InFlight state = new InFlight(Thread.currentThread());
+            EVERY_THREAD.add(state); // once per thread, for dumps; pruned when the thread has ended
+            return state;
+        }
+    };
+    /** Every thread that has spawned, for dumps. */
+    private static final ConcurrentLinkedQueue<InFlight> EVERY_THREAD = new ConcurrentLinkedQueue<>();
 
     private static volatile SpawnListener listener;
     private static volatile Throwable listenerFailure;
@@ -29,7 +43,9 @@ public final class SpawnProbe {
         InFlight state = IN_FLIGHT.get();
         state.execStartNanos = 0L;
         state.execNanos = -1L;
-        return System.nanoTime();
+        long now = System.nanoTime();
+        state.spawnStartNanos = now;
+        return now;
     }
 
     /** Called just before the native {@code forkAndExec}. */
@@ -57,6 +73,7 @@ public final class SpawnProbe {
             state.execStartNanos = 0L;
         }
         state.execNanos = -1L;
+        state.spawnStartNanos = 0L;
         SpawnListener current = listener;
         if (current == null) {
             return;
@@ -70,8 +87,44 @@ public final class SpawnProbe {
         }
     }
 
+    /** The threads inside a spawn right now, read without stopping them; for dumps. */
+    public static List<InSpawn> inSpawn() {
+        List<InSpawn> all = new ArrayList<>();
+        for (Iterator<InFlight> it = EVERY_THREAD.iterator(); it.hasNext(); ) {
+            InFlight state = it.next();
+            if (!state.owner.isAlive()) {
+                it.remove();
+                continue;
+            }
+            long since = state.spawnStartNanos;
+            if (since != 0L) {
+                all.add(new InSpawn(state.owner, since, state.execStartNanos));
+            }
+        }
+        return all;
+    }
+
+    /** One thread inside a spawn: since when (System.nanoTime), and in native fork/exec since when (or 0). */
+    public static final class InSpawn {
+        public final Thread thread;
+        public final long since;
+        public final long execSince;
+
+        InSpawn(Thread thread, long since, long execSince) {
+            this.thread = thread;
+            this.since = since;
+            this.execSince = execSince;
+        }
+    }
+
     private static final class InFlight {
+        final Thread owner;
+        volatile long spawnStartNanos;
         long execStartNanos;
         long execNanos = -1L;
+
+        InFlight(Thread owner) {
+            this.owner = owner;
+        }
     }
 }

@@ -50,7 +50,7 @@ public final class Recording {
     }
 
     /** Drains, then hands every tag's interval histogram to {@code out}; the histograms are reused after. */
-    void takeIntervals(Consumer<Histogram> out) {
+    public void takeIntervals(Consumer<Histogram> out) {
         drainLock.lock();
         try {
             runDrainer();
@@ -60,6 +60,40 @@ public final class Recording {
         } finally {
             drainLock.unlock();
         }
+    }
+
+    /** One tag's values since start, up to the last interval taken. */
+    public static final class Summary {
+        public final String tag;
+        public final long count;
+        public final long p50;
+        public final long p99;
+        public final long max;
+
+        Summary(String tag, Histogram h) {
+            this.tag = tag;
+            this.count = h.getTotalCount();
+            this.p50 = h.getValueAtPercentile(50);
+            this.p99 = h.getValueAtPercentile(99);
+            this.max = h.getMaxValue();
+        }
+    }
+
+    /** Every tag with values, up to the last interval taken; for dumps. */
+    public List<Summary> summary() {
+        List<Summary> rows = new java.util.ArrayList<>();
+        drainLock.lock();
+        try {
+            for (TagRecorder tag : inOrder) {
+                Histogram h = tag.sinceStart();
+                if (h != null) {
+                    rows.add(new Summary(tag.tag(), h));
+                }
+            }
+        } finally {
+            drainLock.unlock();
+        }
+        return rows;
     }
 
     private void runDrainer() {

@@ -21,6 +21,8 @@ public final class TagRecorder {
     private Histogram recycled; // log thread only
     /** Values from the one thread that drains buffered events; created on first use. Guarded by the drain lock. */
     private Histogram drained;
+    /** Every interval taken so far, for the summaries in dumps. Guarded by the drain lock. */
+    private Histogram sinceStart;
 
     TagRecorder(String tag) {
         this.tag = tag;
@@ -56,7 +58,18 @@ public final class TagRecorder {
             drained.reset();
         }
         interval.setTag(tag);
+        if (interval.getTotalCount() > 0) {
+            if (sinceStart == null) {
+                sinceStart = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+            }
+            sinceStart.add(interval);
+        }
         recycled = interval;
         return interval;
+    }
+
+    /** Everything recorded up to the last interval taken, or null if nothing was; under the drain lock. */
+    Histogram sinceStart() {
+        return sinceStart;
     }
 }

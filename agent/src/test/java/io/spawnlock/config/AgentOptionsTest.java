@@ -58,8 +58,8 @@ class AgentOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, args, strict)",
-            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, args, strict)",
+            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict)",
+            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict)",
             "interval=               | option 'interval' has an empty value",
             "interval=5              | option interval: '5' needs a unit (ns, us, ms, s, m, h), e.g. 250ms or 5s",
             "interval=5x             | option interval: '5x' has an unknown unit 'x' (use ns, us, ms, s, m or h)",
@@ -73,6 +73,8 @@ class AgentOptionsTest {
             "args=some               | option args=some is not valid (use none, redacted, full)",
             "signal=USR2             | option signal=USR2 is not valid (use USR1, WINCH, URG or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)",
             "dumpEvery=10ms          | option dumpEvery=10ms is out of range (at least 1s)",
+            "maxDumps=0              | option maxDumps=0 is out of range (1 to 10000)",
+            "maxDumps=lots           | option maxDumps=lots is not a whole number (1 to 10000)",
             "locks=Gate              | option locks: 'Gate' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=com.acme.Gate#    | option locks: 'com.acme.Gate#' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=a..b              | option locks: 'a..b' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",

@@ -34,4 +34,18 @@ public final class HistogramLogs {
         }
         return intervals;
     }
+
+    /** The highest value of a tag over the whole log, or -1 if the tag is absent. */
+    public static long max(Path log, String tag) throws Exception {
+        long max = -1;
+        try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null) {
+                if (tag.equals(h.getTag())) {
+                    max = Math.max(max, ((org.HdrHistogram.Histogram) h).getMaxValue());
+                }
+            }
+        }
+        return max;
+    }
 }

@@ -1,0 +1,238 @@
+package io.spawnlock.dumps;
+
+import io.spawnlock.cli.Units;
+import io.spawnlock.locks.SpawnLocks;
+import io.spawnlock.probe.LockProbe;
+import io.spawnlock.probe.SpawnProbe;
+import io.spawnlock.recording.Recording;
+import io.spawnlock.recording.Tags;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Writes one dump: who holds each spawn lock, for how long and in which spawn phase, who waits for it
+ * (longest first, with how often each was overtaken), their stacks, the threads inside a spawn that hold no
+ * known lock, and every tag since start. Only those threads' stacks are taken (each a per-thread handshake
+ * on recent JDKs, never a heap walk). The file appears whole or not at all: it is written to a temporary
+ * file in the same directory, owner-only, and renamed.
+ */
+final class DumpWriter {
+    /** Bounds per dump, so that no trigger storm or thread explosion makes one huge. */
+    static final int MAX_WAITERS_SHOWN = 100;
+    static final int MAX_FRAMES = 64;
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS");
+
+    private final SpawnLocks locks;
+    private final Recording recording;
+    private final Supplier<String> launchMechanism;
+
+    DumpWriter(SpawnLocks locks, Recording recording, Supplier<String> launchMechanism) {
+        this.locks = locks;
+        this.recording = recording;
+        this.launchMechanism = launchMechanism;
+    }
+
+    /** What a dump said, for the caller's note in the log. */
+    static final class Written {
+        final Path file;
+        final long nanos;
+
+        Written(Path file, long nanos) {
+            this.file = file;
+            this.nanos = nanos;
+        }
+    }
+
+    Written write(Path dir, String trigger) throws IOException {
+        long started = System.nanoTime();
+        String text = render(trigger, started);
+        createPrivateDirectory(dir);
+        long pid = ProcessHandle.current().pid();
+        Path target = dir.resolve("spawnlock-dump-" + pid + "-" + LocalDateTime.now().format(NAME_TIME) + ".txt");
+        Path temp = Files.createTempFile(dir, ".spawnlock-dump-", ".tmp"); // 0600 on POSIX
+        try {
+            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+                w.write(text);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return new Written(target, System.nanoTime() - started);
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(dir + " exists and is not a directory (or is a symbolic link)");
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    String render(String trigger, long now) {
+        List<LockProbe.ThreadLocks> threads = LockProbe.threads();
+        List<SpawnProbe.InSpawn> spawning = SpawnProbe.inSpawn();
+        Map<Thread, SpawnProbe.InSpawn> spawnOf = new LinkedHashMap<>();
+        for (SpawnProbe.InSpawn s : spawning) {
+            spawnOf.put(s.thread, s);
+        }
+        StringBuilder out = new StringBuilder(8192);
+        header(out, trigger, threads.size(), spawning.size());
+
+        // per lock: holders (innermost holding entry) and waiters
+        Map<Integer, List<Object[]>> holders = new LinkedHashMap<>(); // {thread, since}
+        Map<Integer, List<LockProbe.ThreadLocks>> waiters = new LinkedHashMap<>();
+        for (LockProbe.ThreadLocks t : threads) {
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < t.held.length; i++) {
+                if (seen.add(t.held[i])) { // a reentrant hold counts once, from its first acquisition
+                    holders.computeIfAbsent(t.held[i], k -> new ArrayList<>()).add(new Object[] {t.thread, t.heldSince[i]});
+                }
+            }
+            if (t.waitingFor >= 0) {
+                waiters.computeIfAbsent(t.waitingFor, k -> new ArrayList<>()).add(t);
+            }
+        }
+        Set<Integer> ids = new java.util.TreeSet<>(holders.keySet());
+        ids.addAll(waiters.keySet());
+        Set<Thread> shown = new HashSet<>();
+        if (ids.isEmpty()) {
+            out.append("\nNo thread holds or waits for a spawn lock.\n");
+        }
+        for (int id : ids) {
+            String name = locks.name(id);
+            out.append("\n== spawn lock ").append(name == null ? "#" + id : name).append('\n');
+            List<Object[]> hs = holders.getOrDefault(id, new ArrayList<>());
+            if (hs.isEmpty()) {
+                out.append("holder: none seen (taken at a site spawnlock does not measure)\n");
+            }
+            for (Object[] h : hs) {
+                Thread t = (Thread) h[0];
+                out.append("holder: ").append(describe(t)).append(", holding for ").append(Units.nanos(now - (Long) h[1]));
+                SpawnProbe.InSpawn s = spawnOf.get(t);
+                out.append(s == null ? ", not in a spawn" : phase(s, now)).append('\n');
+                stack(out, t);
+                shown.add(t);
+            }
+            List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
+            ws.sort(Comparator.comparingLong(w -> w.waitingSince)); // longest wait first
+            out.append("waiters: ").append(ws.size()).append('\n');
+            for (int i = 0; i < ws.size() && i < MAX_WAITERS_SHOWN; i++) {
+                LockProbe.ThreadLocks w = ws.get(i);
+                out.append("waiter: ").append(describe(w.thread)).append(", waiting ")
+                        .append(Units.nanos(now - w.waitingSince)).append(", overtaken ").append(w.overtaken)
+                        .append(w.overtaken == 1 ? " time" : " times").append('\n');
+                stack(out, w.thread);
+                shown.add(w.thread);
+            }
+            if (ws.size() > MAX_WAITERS_SHOWN) {
+                out.append("(").append(ws.size() - MAX_WAITERS_SHOWN).append(" more waiters not shown)\n");
+            }
+        }
+
+        List<SpawnProbe.InSpawn> unlocked = new ArrayList<>();
+        for (SpawnProbe.InSpawn s : spawning) {
+            if (!shown.contains(s.thread)) {
+                unlocked.add(s);
+            }
+        }
+        out.append("\n== threads inside a spawn holding no known spawn lock: ").append(unlocked.size()).append('\n');
+        for (int i = 0; i < unlocked.size() && i < MAX_WAITERS_SHOWN; i++) {
+            SpawnProbe.InSpawn s = unlocked.get(i);
+            out.append("thread: ").append(describe(s.thread)).append(phase(s, now)).append('\n');
+            stack(out, s.thread);
+        }
+
+        out.append("\n== every tag since start (up to the last interval)\n");
+        out.append(String.format(Locale.ROOT, "%-56s %10s %9s %9s %9s%n", "tag", "count", "p50", "p99", "max"));
+        for (Recording.Summary s : recording.summary()) {
+            boolean count = Tags.isCount(s.tag);
+            out.append(String.format(Locale.ROOT, "%-56s %10d %9s %9s %9s%n", s.tag, s.count,
+                    Units.of(s.p50, count), Units.of(s.p99, count), Units.of(s.max, count)));
+        }
+        return out.toString();
+    }
+
+    private void header(StringBuilder out, String trigger, int lockThreads, int spawningThreads) {
+        out.append("spawnlock dump\n");
+        out.append("time: ").append(java.time.OffsetDateTime.now()).append('\n');
+        out.append("pid: ").append(ProcessHandle.current().pid()).append('\n');
+        out.append("trigger: ").append(trigger).append('\n');
+        out.append("jdk: ").append(System.getProperty("java.runtime.version")).append(" (")
+                .append(System.getProperty("java.vendor")).append(")\n");
+        out.append("launch mechanism: ").append(launchMechanism.get()).append('\n');
+        out.append("resident memory: ").append(ProcFacts.residentMemory()).append('\n');
+        out.append("open descriptors: ").append(ProcFacts.openDescriptors()).append('\n');
+        out.append("threads with spawn-lock state: ").append(lockThreads).append(", inside a spawn: ")
+                .append(spawningThreads).append('\n');
+    }
+
+    private static String describe(Thread t) {
+        return "\"" + t.getName() + "\" id=" + t.getId() + (isVirtual(t) ? " virtual" : "") + " state=" + t.getState();
+    }
+
+    private static boolean isVirtual(Thread t) {
+        return t.getClass().getName().equals("java.lang.VirtualThread");
+    }
+
+    private static String phase(SpawnProbe.InSpawn s, long now) {
+        if (s.execSince != 0L) {
+            return ", in native fork/exec for " + Units.nanos(now - s.execSince) + " (spawn started "
+                    + Units.nanos(now - s.since) + " ago)";
+        }
+        return ", in ProcessBuilder.start for " + Units.nanos(now - s.since) + " (not in fork/exec)";
+    }
+
+    private static void stack(StringBuilder out, Thread t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {
+            out.append("    at ").append(frames[i]).append('\n');
+        }
+        if (frames.length > MAX_FRAMES) {
+            out.append("    ... ").append(frames.length - MAX_FRAMES).append(" more\n");
+        }
+    }
+
+    /** Our dump files in {@code dir}, for the bound on their number. */
+    static int countDumps(Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "spawnlock-dump-*.txt")) {
+            for (Path ignored : files) {
+                n++;
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,53 @@
+package io.spawnlock.locks;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.spawnlock.bytecode.ClassRewrite;
+import java.io.InputStream;
+import java.util.concurrent.locks.ReentrantLock;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.junit.jupiter.api.Test;
+
+class LockSiteRewriterTest {
+    /** A lock taken in a method and in a lambda body (a synthetic method javac adds to this class). */
+    static final class LambdaLocks {
+        private final ReentrantLock lock = new ReentrantLock();
+
+        void direct() {
+            lock.lock();
+            try {
+                Thread.yield();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        Runnable inLambda() {
+            return () -> {
+                lock.lock();
+                try {
+                    Thread.yield();
+                } finally {
+                    lock.unlock();
+                }
+            };
+        }
+    }
+
+    @Test
+    void lockCallsInLambdaBodiesAreRewrittenToo() throws Exception {
+        String name = LambdaLocks.class.getName();
+        byte[] original;
+        try (InputStream in = LambdaLocks.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            original = in.readAllBytes();
+        }
+        LockSiteRewriter rewriter = new LockSiteRewriter(ClassLocks.NONE.with(ClassLocks.Kind.ACQUIRED,
+                LockNames.fieldName(name.replace('.', '/'), "lock"), 0));
+        ClassRewrite.apply(name, original, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()),
+                new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
+        // per method: lock, unlock on the normal path, unlock in the exceptional path
+        assertEquals(6, rewriter.sites());
+    }
+}
