@@ -2,7 +2,6 @@ package io.spawnlock.probe;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,16 +33,12 @@ public final class LockProbe {
     /** Deeper nesting than this is not tracked (and never breaks anything). */
     static final int MAX_DEPTH = 32;
 
-    private static final ThreadLocal<Held> HELD = new ThreadLocal<Held>() {
+    private static final ThreadStates<Held> HELD = new ThreadStates<Held>() {
         @Override
-        protected Held initialValue() {
-            Held h = new Held(Thread.currentThread());
-            EVERY_THREAD.add(h); // once per thread, for dumps; pruned when the thread has ended
-            return h;
+        protected Held create(Thread owner) {
+            return new Held(owner);
         }
     };
-    /** Every thread that has touched a spawn lock, for dumps; the agent thread drops the ended ones. */
-    private static final ConcurrentLinkedQueue<Held> EVERY_THREAD = new ConcurrentLinkedQueue<>();
     /** Threads that recorded their first event since the last drain (each comes here once). */
     private static final ConcurrentLinkedQueue<Held> WITH_EVENTS = new ConcurrentLinkedQueue<>();
     /** Every thread with an event buffer, until it has ended and its buffer is empty; the drainer's only. */
@@ -262,12 +257,7 @@ public final class LockProbe {
      */
     public static List<ThreadLocks> threads() {
         List<ThreadLocks> all = new ArrayList<>();
-        for (Iterator<Held> it = EVERY_THREAD.iterator(); it.hasNext(); ) {
-            Held h = it.next();
-            if (!h.owner.isAlive()) {
-                it.remove();
-                continue;
-            }
+        for (Held h : HELD.live()) {
             int depth = Math.min(h.depth, MAX_DEPTH);
             int pending = h.pendingId;
             if (depth == 0 && pending < 0) {

@@ -1,9 +1,7 @@
 package io.spawnlock.probe;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Entry points called by code inlined into {@code java.lang.ProcessBuilder} and {@code java.lang.ProcessImpl}.
@@ -13,16 +11,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class SpawnProbe {
     /** Per-thread progress of the spawn in flight; keyed by the Java thread, so virtual threads work. */
-    private static final ThreadLocal<InFlight> IN_FLIGHT = new ThreadLocal<InFlight>() {
+    private static final ThreadStates<InFlight> IN_FLIGHT = new ThreadStates<InFlight>() {
         @Override
-        protected InFlight initialValue() {
-            InFlight state = new InFlight(Thread.currentThread());
-            EVERY_THREAD.add(state); // once per thread, for dumps; pruned when the thread has ended
-            return state;
+        protected InFlight create(Thread owner) {
+            return new InFlight(owner);
         }
     };
-    /** Every thread that has spawned, for dumps. */
-    private static final ConcurrentLinkedQueue<InFlight> EVERY_THREAD = new ConcurrentLinkedQueue<>();
 
     private static volatile SpawnListener listener;
     private static volatile Throwable listenerFailure;
@@ -90,12 +84,7 @@ public final class SpawnProbe {
     /** The threads inside a spawn right now, read without stopping them; for dumps. */
     public static List<InSpawn> inSpawn() {
         List<InSpawn> all = new ArrayList<>();
-        for (Iterator<InFlight> it = EVERY_THREAD.iterator(); it.hasNext(); ) {
-            InFlight state = it.next();
-            if (!state.owner.isAlive()) {
-                it.remove();
-                continue;
-            }
+        for (InFlight state : IN_FLIGHT.live()) {
             long since = state.spawnStartNanos;
             if (since != 0L) {
                 all.add(new InSpawn(state.owner, since, state.execStartNanos));
