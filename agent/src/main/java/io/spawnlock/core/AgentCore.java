@@ -256,6 +256,10 @@ public final class AgentCore {
             warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(lockFailure)
                     + "); spawn locks are no longer measured");
         }
+        if (spawnLocks.full()) {
+            warnings.warnOnce("lock-limit", "more than " + SpawnLocks.MAX_LOCKS + " spawn locks were found;"
+                    + " the later ones are not measured");
+        }
         Throwable discoveryFailure = spawnRecorder.discoveryFailure();
         if (discoveryFailure != null) {
             warnings.warnOnce("lock-discovery", "finding spawn locks failed (" + AgentWarnings.describe(discoveryFailure)

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SpawnLocks implements LockListener {
     /** At most this many spawn locks are measured (each has six tags); later ones are ignored. */
-    static final int MAX_LOCKS = 256;
+    public static final int MAX_LOCKS = 256;
     private final Recording recording;
     /**
      * Serialises the writers: the agent thread (discovery) and class-loading threads (configured sites).
@@ -29,6 +29,7 @@ public final class SpawnLocks implements LockListener {
      */
     private final ReentrantLock writer = new ReentrantLock();
     private final Map<String, Integer> ids = new HashMap<>(); // guarded by writer
+    private volatile boolean full;
     private volatile Tags[] tags = new Tags[0];
     /** internal class name -> what to instrument there. Replaced whole on every change. */
     private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
@@ -41,6 +42,11 @@ public final class SpawnLocks implements LockListener {
     public void listen() {
         recording.drainWith(LockProbe::drain);
         LockProbe.setListener(this);
+    }
+
+    /** Whether a spawn lock was left unmeasured because {@link #MAX_LOCKS} are measured already. */
+    public boolean full() {
+        return full;
     }
 
     public Throwable failure() {
@@ -85,7 +91,8 @@ public final class SpawnLocks implements LockListener {
                 return false;
             }
             if (!ids.containsKey(lock) && ids.size() >= MAX_LOCKS) {
-                return false; // bounded footprint: six tags per lock
+                full = true; // bounded footprint: six tags per lock
+                return false;
             }
             Map<String, ClassLocks> next = new HashMap<>(byClass);
             next.put(internalClassName, (known == null ? ClassLocks.NONE : known).with(kind, key, idOf(lock)));

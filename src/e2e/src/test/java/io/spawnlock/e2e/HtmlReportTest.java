@@ -58,6 +58,7 @@ class HtmlReportTest {
         assertFalse(page.contains("<script src") || page.contains("<link"), "the page must not fetch anything");
 
         Process chrome = new ProcessBuilder(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--dump-dom", html.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dom = new String(chrome.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(chrome.waitFor(60, TimeUnit.SECONDS));
