@@ -246,6 +246,7 @@ public final class AgentCore {
 
     /** Reports, once each, what only shows after the fact; runs on the agent's threads, never on a spawn. */
     private void checkHealth() {
+        spawnRecorder.forgetEndedThreads();
         Throwable failure = spawnRecorder.failure();
         if (failure != null) {
             warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(failure)

@@ -235,6 +235,7 @@ public final class LockProbe {
      * (one consumer). Forgets the threads that have ended once their events are out.
      */
     public static void drain() {
+        HELD.forgetEnded(); // what dumps list; each interval's drain keeps it to the live threads
         LockListener l = listener;
         Held fresh;
         while ((fresh = WITH_EVENTS.poll()) != null) {

@@ -81,6 +81,11 @@ public final class SpawnProbe {
         }
     }
 
+    /** Forgets the threads that have ended (their state would otherwise stay); agent thread, every interval. */
+    public static void forgetEndedThreads() {
+        IN_FLIGHT.forgetEnded();
+    }
+
     /** The threads inside a spawn right now, read without stopping them; for dumps. */
     public static List<InSpawn> inSpawn() {
         List<InSpawn> all = new ArrayList<>();

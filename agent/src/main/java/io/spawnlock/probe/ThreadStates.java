@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * A per-thread state (keyed by the Java thread, virtual threads included) whose values can also be listed,
  * for dumps: each is registered once, when its thread first needs it, and forgotten once the thread has
- * ended. No lambda here: the first use may be inside a spawn.
+ * ended. No lambda on the threads' path: their first use may be inside a spawn.
  */
 abstract class ThreadStates<T> extends ThreadLocal<T> {
     private final ConcurrentLinkedQueue<Object[]> all = new ConcurrentLinkedQueue<>(); // {Thread, T}
@@ -22,6 +22,16 @@ abstract class ThreadStates<T> extends ThreadLocal<T> {
         T state = create(owner);
         all.add(new Object[] {owner, state});
         return state;
+    }
+
+    /** Forgets the states of the threads that have ended; the agent thread calls it every interval. */
+    final void forgetEnded() {
+        all.removeIf(entry -> !((Thread) entry[0]).isAlive());
+    }
+
+    /** Registered states, ended threads included until forgotten. */
+    final int registered() {
+        return all.size();
     }
 
     /** The states of the threads still alive; drops the others. Never on a hot path. */

@@ -73,6 +73,11 @@ public final class SpawnRecorder implements SpawnListener {
     }
 
     /** Spawns seen so far, successful or not. */
+    /** Lets the spawn probe forget the threads that have ended; on the agent thread, every interval. */
+    public void forgetEndedThreads() {
+        SpawnProbe.forgetEndedThreads();
+    }
+
     public long spawns() {
         return spawns.sum();
     }

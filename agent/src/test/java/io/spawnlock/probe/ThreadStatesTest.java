@@ -1,0 +1,29 @@
+package io.spawnlock.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ThreadStatesTest {
+    private final ThreadStates<String> states = new ThreadStates<String>() {
+        @Override
+        protected String create(Thread owner) {
+            return owner.getName();
+        }
+    };
+
+    @Test
+    void endedThreadsAreForgottenSoNothingPilesUp() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Thread t = new Thread(states::get, "short-" + i);
+            t.start();
+            t.join();
+        }
+        states.get();
+        assertEquals(51, states.registered());
+        states.forgetEnded();
+        assertEquals(1, states.registered());
+        assertEquals(List.of(Thread.currentThread().getName()), states.live());
+    }
+}
