@@ -19,6 +19,7 @@ public final class Cli {
             "  report <log>...   per tag: count, min, p50, p90, p99, p99.9, max, mean (report --help: formats, filters)",
             "  compare <base> <new>  the same percentiles side by side, with the ratio new/base",
             "  merge <log>... -o <out>  one log from many hosts or runs; counts add exactly",
+            "  doctor [<pid>]    what makes spawns slow here (or in that process), with advice",
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
@@ -69,6 +70,12 @@ public final class Cli {
                 return new CompareCommand(out, err).run(rest);
             case "merge":
                 return new MergeCommand(out, err).run(rest);
+            case "doctor":
+                if (rest.length > 1) {
+                    err.println("spawnlock: doctor: one process id at most (usage: doctor [<pid>])");
+                    return USAGE;
+                }
+                return io.spawnlock.doctor.Doctor.run(rest.length == 0 ? null : rest[0], out, err);
             default:
                 err.println("spawnlock: unknown command '" + command + "' (try --help)");
                 return USAGE;

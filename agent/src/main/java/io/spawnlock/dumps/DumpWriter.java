@@ -1,6 +1,7 @@
 package io.spawnlock.dumps;
 
 import io.spawnlock.cli.Units;
+import io.spawnlock.doctor.Facts;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
@@ -191,8 +192,9 @@ final class DumpWriter {
         out.append("jdk: ").append(System.getProperty("java.runtime.version")).append(" (")
                 .append(System.getProperty("java.vendor")).append(")\n");
         out.append("launch mechanism: ").append(launchMechanism.get()).append('\n');
-        out.append("resident memory: ").append(ProcFacts.residentMemory()).append('\n');
-        out.append("open descriptors: ").append(ProcFacts.openDescriptors()).append('\n');
+        String[] memoryAndDescriptors = Facts.residentAndDescriptorsOfThisJvm();
+        out.append("resident memory: ").append(memoryAndDescriptors[0]).append('\n');
+        out.append("open descriptors: ").append(memoryAndDescriptors[1]).append('\n');
         out.append("threads with spawn-lock state: ").append(lockThreads).append(", inside a spawn: ")
                 .append(spawningThreads).append('\n');
     }

@@ -1,0 +1,44 @@
+package io.spawnlock.doctor;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code doctor [<pid>]}: the facts that decide spawn latency, and what to do about them. */
+public final class Doctor {
+    private Doctor() {}
+
+    /** @param pid a process id, or null for the JVM running the doctor (the machine's defaults) */
+    public static int run(String pid, PrintStream out, PrintStream err) {
+        if (pid != null && !pid.matches("[0-9]+")) {
+            err.println("spawnlock: doctor: '" + pid + "' is not a process id (usage: doctor [<pid>])");
+            return 2;
+        }
+        if (pid != null && !java.nio.file.Files.isReadable(java.nio.file.Paths.get("/proc", pid, "status"))) {
+            err.println("spawnlock: doctor: no process " + pid + " that this user can read");
+            return 2;
+        }
+        Facts f = Facts.of(pid == null ? "self" : pid);
+        out.println(pid == null ? "spawnlock doctor: this machine, a JVM with default options" : "spawnlock doctor: process " + pid);
+        out.println("  JDK                       " + (f.jdkMajor < 0 ? "unknown" : Integer.toString(f.jdkMajor)));
+        out.println("  launch mechanism          " + f.launchMechanism);
+        out.println("  resident memory           " + size(f.residentBytes));
+        out.println("  anonymous, not huge pages " + size(f.anonNotHugeBytes));
+        out.println("  open descriptors          " + (f.openDescriptors < 0 ? "unknown" : f.openDescriptors) + " (soft limit "
+                + (f.descriptorSoftLimit == Long.MAX_VALUE ? "unlimited" : f.descriptorSoftLimit < 0 ? "unknown" : f.descriptorSoftLimit) + ")");
+        out.println("  transparent huge pages    " + (f.transparentHugePages == null ? "unknown" : f.transparentHugePages)
+                + (f.jvmUsesHugePages ? " (the JVM asks for them)" : ""));
+        out.println("  vm.overcommit_memory      " + (f.overcommit < 0 ? "unknown" : f.overcommit));
+        out.println("  clocksource               " + (f.clocksource == null ? "unknown" : f.clocksource));
+        out.println();
+        List<Rules.Finding> findings = Rules.check(f);
+        for (Rules.Finding finding : findings) {
+            out.println(finding);
+        }
+        return 0;
+    }
+
+    private static String size(long bytes) {
+        return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) Facts.GIB);
+    }
+}

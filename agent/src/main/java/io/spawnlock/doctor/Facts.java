@@ -1,0 +1,148 @@
+package io.spawnlock.doctor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * What decides how long a spawn takes, read from /proc and /sys for this JVM or another process. A value
+ * that cannot be read is -1 (numbers) or null (text): the rules then stay silent rather than guess.
+ */
+public final class Facts {
+    static final long GIB = 1L << 30;
+
+    /** Major version of the JDK, or -1. */
+    int jdkMajor = -1;
+    /** FORK, VFORK or POSIX_SPAWN: the mechanism this JVM uses (the property, else the JDK's default). */
+    String launchMechanism;
+    long residentBytes = -1;
+    /** Anonymous memory not backed by huge pages: what FORK's page-table copy grows with. */
+    long anonNotHugeBytes = -1;
+    long openDescriptors = -1;
+    long descriptorSoftLimit = -1;
+    /** The selected mode of /sys/kernel/mm/transparent_hugepage/enabled: always, madvise or never. */
+    String transparentHugePages;
+    /** vm.overcommit_memory: 0, 1 or 2. */
+    int overcommit = -1;
+    String clocksource;
+    /** Whether the JVM runs with -XX:+UseTransparentHugePages. */
+    boolean jvmUsesHugePages;
+
+    /** Resident memory and open descriptors of this JVM, for a dump's header: "2.17 GiB", "14". */
+    public static String[] residentAndDescriptorsOfThisJvm() {
+        Facts f = new Facts();
+        for (String line : lines(Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                f.residentBytes = kib(line);
+            }
+        }
+        long fds = count(Paths.get("/proc/self/fd"));
+        return new String[] {f.residentBytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB",
+                f.residentBytes / (1024.0 * 1024)), fds < 0 ? "unknown" : Long.toString(fds - 1)};
+    }
+
+    /** The facts of process {@code pid} ("self" for this JVM). */
+    static Facts of(String pid) {
+        Facts f = new Facts();
+        Path proc = Paths.get("/proc", pid);
+        List<String> cmdline = cmdline(proc);
+        f.jdkMajor = pid.equals("self") ? Runtime.version().feature() : jdkMajorOf(proc);
+        String mechanism = pid.equals("self") ? System.getProperty("jdk.lang.Process.launchMechanism") : property(cmdline);
+        f.launchMechanism = mechanism != null ? mechanism.toUpperCase(java.util.Locale.ROOT) : "POSIX_SPAWN";
+        f.jvmUsesHugePages = cmdline.contains("-XX:+UseTransparentHugePages");
+        for (String line : lines(proc.resolve("status"))) {
+            if (line.startsWith("VmRSS:")) {
+                f.residentBytes = kib(line);
+            } else if (line.startsWith("RssAnon:")) {
+                f.anonNotHugeBytes = kib(line);
+            }
+        }
+        for (String line : lines(proc.resolve("smaps_rollup"))) {
+            if (line.startsWith("AnonHugePages:") && f.anonNotHugeBytes >= 0) {
+                f.anonNotHugeBytes = Math.max(0, f.anonNotHugeBytes - kib(line));
+            }
+        }
+        f.openDescriptors = count(proc.resolve("fd")) - (pid.equals("self") ? 1 : 0);
+        for (String line : lines(proc.resolve("limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
+                f.descriptorSoftLimit = parts[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(parts[0]);
+            }
+        }
+        String thp = first(Paths.get("/sys/kernel/mm/transparent_hugepage/enabled"));
+        if (thp != null && thp.indexOf('[') >= 0) {
+            f.transparentHugePages = thp.substring(thp.indexOf('[') + 1, thp.indexOf(']'));
+        }
+        String overcommit = first(Paths.get("/proc/sys/vm/overcommit_memory"));
+        f.overcommit = overcommit == null ? -1 : Integer.parseInt(overcommit.trim());
+        f.clocksource = first(Paths.get("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
+        return f;
+    }
+
+    private static long kib(String line) {
+        String[] parts = line.split("\\s+");
+        return Long.parseLong(parts[1]) * 1024;
+    }
+
+    private static String property(List<String> cmdline) {
+        for (String arg : cmdline) {
+            if (arg.startsWith("-Djdk.lang.Process.launchMechanism=")) {
+                return arg.substring(arg.indexOf('=') + 1);
+            }
+        }
+        return null;
+    }
+
+    /** From the JDK's release file next to the process's java binary. */
+    private static int jdkMajorOf(Path proc) {
+        try {
+            Path home = Files.readSymbolicLink(proc.resolve("exe")).getParent().getParent();
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not readable: unknown
+        }
+        return -1;
+    }
+
+    private static List<String> cmdline(Path proc) {
+        try {
+            return List.of(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String first(Path file) {
+        List<String> lines = lines(file);
+        return lines.isEmpty() ? null : lines.get(0).trim();
+    }
+
+    private static long count(Path dir) {
+        long n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path ignored : entries) {
+                n++;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return n;
+    }
+}
