@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -223,18 +222,5 @@ final class DumpWriter {
         if (frames.length > MAX_FRAMES) {
             out.append("    ... ").append(frames.length - MAX_FRAMES).append(" more\n");
         }
-    }
-
-    /** Our dump files in {@code dir}, for the bound on their number. */
-    static int countDumps(Path dir) {
-        int n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "spawnlock-dump-*.txt")) {
-            for (Path ignored : files) {
-                n++;
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return n;
     }
 }

@@ -40,11 +40,6 @@ final class ConfiguredSites {
             this.lock = lock;
             this.site = site;
         }
-
-        @Override
-        public String toString() {
-            return kind + " " + key + " -> " + lock;
-        }
     }
 
     /** Internal class name -> the members named in it: "#method" or ".FIELD". */

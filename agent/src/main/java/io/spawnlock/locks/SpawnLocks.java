@@ -158,11 +158,6 @@ public final class SpawnLocks implements LockListener {
         recording.endDrain();
     }
 
-    /** Moves the lock events the threads have buffered into the tags now. */
-    public void drain() {
-        recording.drain();
-    }
-
     /** A spawn made by a thread whose innermost held spawn lock is {@code lockId}. */
     public void spawnUnder(int lockId, long wallNanos, long execNanos) {
         Tags[] all = tags;

@@ -3,7 +3,6 @@ package io.spawnlock.probe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,11 +37,18 @@ public final class LockProbe {
         protected Held create(Thread owner) {
             return new Held(owner);
         }
+
+        @Override
+        protected Thread ownerOf(Held h) {
+            return h.owner;
+        }
+
+        @Override
+        protected boolean finished(Held h) {
+            EventBuffer events = h.events;
+            return events == null || events.isEmpty(); // an ended thread's last events are drained first
+        }
     };
-    /** Threads that recorded their first event since the last drain (each comes here once). */
-    private static final ConcurrentLinkedQueue<Held> WITH_EVENTS = new ConcurrentLinkedQueue<>();
-    /** Every thread with an event buffer, until it has ended and its buffer is empty; the drainer's only. */
-    private static final ArrayList<Held> draining = new ArrayList<>();
 
     private static volatile LockListener listener;
 
@@ -232,24 +238,17 @@ public final class LockProbe {
 
     /**
      * Delivers every finished acquire+release recorded so far to the listener; on the agent thread only
-     * (one consumer). Forgets the threads that have ended once their events are out.
+     * (one consumer at a time). Forgets the threads that have ended once their events are out.
      */
     public static void drain() {
-        HELD.forgetEnded(); // what dumps list; each interval's drain keeps it to the live threads
         LockListener l = listener;
-        Held fresh;
-        while ((fresh = WITH_EVENTS.poll()) != null) {
-            draining.add(fresh);
-        }
-        for (int i = draining.size() - 1; i >= 0; i--) { // by index: draining allocates nothing
-            Held h = draining.get(i);
-            boolean ended = !h.owner.isAlive();
-            h.events.drainTo(l);
-            if (ended && h.events.isEmpty()) {
-                draining.set(i, draining.get(draining.size() - 1));
-                draining.remove(draining.size() - 1);
+        for (Held h : HELD.all()) {
+            EventBuffer events = h.events;
+            if (events != null) {
+                events.drainTo(l);
             }
         }
+        HELD.forgetEnded();
     }
 
     /**
@@ -359,8 +358,8 @@ public final class LockProbe {
         int pendingId = -1;
         long pendingStart;
         long pendingSeq;
-        /** Created with the first event: most threads that touch the probe never release a spawn lock. */
-        EventBuffer events;
+        /** Created with the first event (most threads that touch the probe never release a spawn lock); read by the drainer. */
+        volatile EventBuffer events;
 
         Held(Thread owner) {
             this.owner = owner;
@@ -395,13 +394,14 @@ public final class LockProbe {
                 return;
             }
             depth = at; // entries above were left by exits we never saw: drop them with it
-            if (events == null) {
-                events = new EventBuffer();
-                WITH_EVENTS.add(this); // once per thread; the drainer keeps it until the thread has ended
+            EventBuffer buffer = events;
+            if (buffer == null) {
+                buffer = new EventBuffer();
+                events = buffer;
             }
             long hold = now - since[at];
-            if (!events.add(id, waited[at], overtakenBy[at], hold, waiters)
-                    && !(drainOwn() && events.add(id, waited[at], overtakenBy[at], hold, waiters))) {
+            if (!buffer.add(id, waited[at], overtakenBy[at], hold, waiters)
+                    && !(drainOwn(buffer) && buffer.add(id, waited[at], overtakenBy[at], hold, waiters))) {
                 deliver(listener, id, waited[at], overtakenBy[at], hold, waiters, false);
             }
         }
@@ -411,13 +411,13 @@ public final class LockProbe {
          * itself if no one else is draining, which costs it one uncontended lock per buffer. Otherwise the
          * caller records the event the slow way; nothing is dropped, nobody waits.
          */
-        private boolean drainOwn() {
+        private static boolean drainOwn(EventBuffer buffer) {
             LockListener l = listener;
             if (l == null || !l.beginDrain()) {
                 return false;
             }
             try {
-                events.drainTo(l);
+                buffer.drainTo(l);
             } finally {
                 l.endDrain();
             }

@@ -16,6 +16,11 @@ public final class SpawnProbe {
         protected InFlight create(Thread owner) {
             return new InFlight(owner);
         }
+
+        @Override
+        protected Thread ownerOf(InFlight state) {
+            return state.owner;
+        }
     };
 
     private static volatile SpawnListener listener;

@@ -1,32 +1,39 @@
 package io.spawnlock.probe;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A per-thread state (keyed by the Java thread, virtual threads included) whose values can also be listed,
- * for dumps: each is registered once, when its thread first needs it, and forgotten once the thread has
- * ended. No lambda on the threads' path: their first use may be inside a spawn.
+ * by the agent thread: each is registered once, when its thread first needs it, and forgotten once the
+ * thread has ended and the state has nothing left to give. No lambda on the threads' path: their first
+ * use may be inside a spawn.
  */
 abstract class ThreadStates<T> extends ThreadLocal<T> {
-    private final ConcurrentLinkedQueue<Object[]> all = new ConcurrentLinkedQueue<>(); // {Thread, T}
+    private final ConcurrentLinkedQueue<T> all = new ConcurrentLinkedQueue<>();
 
     /** The state of a thread that has none yet. */
     protected abstract T create(Thread owner);
 
+    /** The thread a state belongs to. */
+    protected abstract Thread ownerOf(T state);
+
+    /** Whether an ended thread's state may be forgotten (nothing in it still to be read). */
+    protected boolean finished(T state) {
+        return true;
+    }
+
     @Override
     protected final T initialValue() {
-        Thread owner = Thread.currentThread();
-        T state = create(owner);
-        all.add(new Object[] {owner, state});
+        T state = create(Thread.currentThread());
+        all.add(state);
         return state;
     }
 
-    /** Forgets the states of the threads that have ended; the agent thread calls it every interval. */
+    /** Forgets the states of the threads that have ended and are finished; on the agent thread. */
     final void forgetEnded() {
-        all.removeIf(entry -> !((Thread) entry[0]).isAlive());
+        all.removeIf(state -> !ownerOf(state).isAlive() && finished(state));
     }
 
     /** Registered states, ended threads included until forgotten. */
@@ -34,16 +41,17 @@ abstract class ThreadStates<T> extends ThreadLocal<T> {
         return all.size();
     }
 
-    /** The states of the threads still alive; drops the others. Never on a hot path. */
-    @SuppressWarnings("unchecked")
+    /** Every registered state, the ended threads' included until they are forgotten. */
+    final List<T> all() {
+        return new ArrayList<>(all);
+    }
+
+    /** The states of the threads still alive. Never on a hot path. */
     final List<T> live() {
         List<T> states = new ArrayList<>();
-        for (Iterator<Object[]> it = all.iterator(); it.hasNext(); ) {
-            Object[] entry = it.next();
-            if (((Thread) entry[0]).isAlive()) {
-                states.add((T) entry[1]);
-            } else {
-                it.remove();
+        for (T state : all) {
+            if (ownerOf(state).isAlive()) {
+                states.add(state);
             }
         }
         return states;

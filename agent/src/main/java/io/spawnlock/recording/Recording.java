@@ -39,16 +39,6 @@ public final class Recording {
         drainLock.unlock();
     }
 
-    /** Moves the buffered events into the tags now. */
-    public void drain() {
-        drainLock.lock();
-        try {
-            runDrainer();
-        } finally {
-            drainLock.unlock();
-        }
-    }
-
     /** Drains, then hands every tag's interval histogram to {@code out}; the histograms are reused after. */
     public void takeIntervals(Consumer<Histogram> out) {
         drainLock.lock();

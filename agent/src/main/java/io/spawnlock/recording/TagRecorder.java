@@ -38,7 +38,7 @@ public final class TagRecorder {
 
     /**
      * Records a value from the thread draining buffered events: a plain increment, no atomic instruction.
-     * Only under {@link Recording#drain}'s lock.
+     * Only under the drain lock of {@link Recording}.
      */
     public void recordDrained(long value) {
         if (drained == null) {

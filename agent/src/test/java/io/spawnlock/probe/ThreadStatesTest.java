@@ -6,10 +6,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ThreadStatesTest {
-    private final ThreadStates<String> states = new ThreadStates<String>() {
+    private final ThreadStates<Thread> states = new ThreadStates<Thread>() {
         @Override
-        protected String create(Thread owner) {
-            return owner.getName();
+        protected Thread create(Thread owner) {
+            return owner;
+        }
+
+        @Override
+        protected Thread ownerOf(Thread state) {
+            return state;
         }
     };
 
@@ -24,6 +29,6 @@ class ThreadStatesTest {
         assertEquals(51, states.registered());
         states.forgetEnded();
         assertEquals(1, states.registered());
-        assertEquals(List.of(Thread.currentThread().getName()), states.live());
+        assertEquals(List.of(Thread.currentThread()), states.live());
     }
 }
