@@ -71,6 +71,11 @@ public final class Cli {
             case "merge":
                 return new MergeCommand(out, err).run(rest);
             case "doctor":
+                if (rest.length == 1 && (rest[0].equals("-h") || rest[0].equals("--help"))) {
+                    out.println("usage: java -jar spawnlock-agent.jar doctor [<pid>]  (what makes spawns slow on this"
+                            + " machine, or in that process, with advice)");
+                    return OK;
+                }
                 if (rest.length > 1) {
                     err.println("spawnlock: doctor: one process id at most (usage: doctor [<pid>])");
                     return USAGE;

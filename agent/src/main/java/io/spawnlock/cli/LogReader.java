@@ -46,8 +46,6 @@ final class LogReader implements Closeable {
     }
 
     static final String UNTAGGED = "(untagged)";
-    /** Comments kept for the commands that carry them over; a hostile log cannot make it grow further. */
-    private static final int MAX_COMMENT_CHARS = 64 * 1024;
     /** Timestamps above this (in seconds) are absolute, as HdrHistogram's reader decides too. */
     private static final double ABSOLUTE_AFTER_SECONDS = 365.0 * 24 * 3600 * 30;
 
@@ -58,7 +56,6 @@ final class LogReader implements Closeable {
     private double baseSeconds = Double.NaN;
     private double startSeconds = Double.NaN;
     private boolean sawLogLine;
-    private final StringBuilder comments = new StringBuilder();
 
     private LogReader(Path file, CountingStream counted) {
         this.file = file;
@@ -69,10 +66,6 @@ final class LogReader implements Closeable {
     /** Bytes of the file read so far (ahead of the lines returned by up to one buffer), for progress. */
     long bytesRead() {
         return counted.count;
-    }
-
-    int lineNumber() {
-        return lineNumber;
     }
 
     /** Opens a log; a missing, empty, compressed or binary file is a {@link BadLog} here already. */
@@ -104,18 +97,9 @@ final class LogReader implements Closeable {
         return new LogReader(file, new CountingStream(in));
     }
 
-    Path file() {
-        return file;
-    }
-
     /** The log's start time in milliseconds since the epoch, once its header has been read; else NaN. */
     double startMillis() {
         return Double.isNaN(startSeconds) ? Double.NaN : startSeconds * 1000;
-    }
-
-    /** The comment lines read so far (without "#"), one per line; for commands that carry them over. */
-    String comments() {
-        return comments.toString();
     }
 
     /** The next interval, or null at the end of the log. */
@@ -177,9 +161,6 @@ final class LogReader implements Closeable {
             sawLogLine = true;
         } else if (text.startsWith("Histogram log format version")) {
             sawLogLine = true;
-        }
-        if (comments.length() < MAX_COMMENT_CHARS) {
-            comments.append(text).append('\n');
         }
     }
 
@@ -258,7 +239,7 @@ final class LogReader implements Closeable {
     }
 
     private static final class CountingStream extends java.io.FilterInputStream {
-        volatile long count;
+        long count; // read by the same thread
 
         CountingStream(InputStream in) {
             super(in);

@@ -30,6 +30,8 @@ final class MergeCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** Set once an input went bad after opening (said on stderr); the merge goes on with the others. */
+    private boolean readFailed;
 
     MergeCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -92,7 +94,7 @@ final class MergeCommand {
                 try {
                     Input in = new Input(LogReader.open(Paths.get(f)));
                     inputs.add(in);
-                    ok &= advance(in);
+                    advance(in);
                 } catch (LogReader.BadLog e) {
                     err.println("spawnlock: merge: " + e.getMessage());
                     ok = false;
@@ -112,7 +114,6 @@ final class MergeCommand {
                 long intervals;
                 try (PrintStream ps = new PrintStream(Files.newOutputStream(temp), false, StandardCharsets.UTF_8.name())) {
                     intervals = write(ps, inputs, files, start == Long.MAX_VALUE ? System.currentTimeMillis() : start, grid);
-                    ok &= !readFailed;
                     if (ps.checkError()) {
                         throw new IOException("write failed");
                     }
@@ -130,21 +131,17 @@ final class MergeCommand {
                 in.reader.close();
             }
         }
-        return ok ? Cli.OK : Cli.USAGE;
+        return ok && !readFailed ? Cli.OK : Cli.USAGE;
     }
 
-    private boolean readFailed;
-
-    /** Moves the input to its next interval; false (after one line on stderr) if the input went bad. */
-    private boolean advance(Input in) {
+    /** Moves the input to its next interval; an input that went bad ends there, said once on stderr. */
+    private void advance(Input in) {
         try {
             in.head = in.reader.next();
-            return true;
         } catch (LogReader.BadLog e) {
             err.println("spawnlock: merge: " + e.getMessage() + "; what came before it is merged");
             in.head = null;
             readFailed = true;
-            return false;
         }
     }
 

@@ -77,6 +77,16 @@ class ReportCommandTest extends CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String command : new String[] {"report", "compare", "merge", "doctor"}) {
+            out.reset();
+            assertEquals(0, run(command, "--help"), command);
+            assertTrue(out().startsWith("usage: java -jar spawnlock-agent.jar " + command), out());
+        }
+        assertEquals("", err());
+    }
+
+    @Test
     void csvGivesRawNanosecondsPerTag() throws Exception {
         assertEquals(0, run("report", "--format", "csv", sampleLog().toString()));
         String[] lines = out().split("\\R");
