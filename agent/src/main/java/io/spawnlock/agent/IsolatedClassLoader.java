@@ -2,12 +2,17 @@ package io.spawnlock.agent;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -31,6 +36,7 @@ final class IsolatedClassLoader extends ClassLoader {
     private final JarFile jar;
     private final URL jarUrl;
     private final ProtectionDomain protectionDomain;
+    private final Map<String, URL> nativeLibraries = new HashMap<>();
 
     IsolatedClassLoader(JarFile jar, URL jarUrl) {
         super("spawnlock", ClassLoader.getPlatformClassLoader());
@@ -74,13 +80,35 @@ final class IsolatedClassLoader extends ClassLoader {
         String entryName = PREFIX + (name.endsWith(".class")
                 ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
                 : name);
-        if (jar.getJarEntry(entryName) == null) {
+        JarEntry entry = jar.getJarEntry(entryName);
+        if (entry == null) {
             return null;
+        }
+        if (name.endsWith(".so")) {
+            return nativeLibrary(entry);
         }
         try {
             return new URL("jar:" + jarUrl + "!/" + entryName);
         } catch (MalformedURLException e) {
             return null;
+        }
+    }
+
+    /** A native library as a file that can be mapped executable, extracted once; JNA loads it from there. */
+    private URL nativeLibrary(JarEntry entry) {
+        synchronized (nativeLibraries) { // once per library, on the agent thread; never on a spawn path
+            URL url = nativeLibraries.get(entry.getName());
+            if (url == null) {
+                Path jarDirectory = null;
+                try {
+                    jarDirectory = Paths.get(jarUrl.toURI()).getParent();
+                } catch (URISyntaxException | RuntimeException e) {
+                    // not a file: only the other places
+                }
+                url = NativeLibraries.extract(jar, entry, jarDirectory);
+                nativeLibraries.put(entry.getName(), url);
+            }
+            return url;
         }
     }
 

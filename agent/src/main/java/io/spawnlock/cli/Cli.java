@@ -71,16 +71,7 @@ public final class Cli {
             case "merge":
                 return new MergeCommand(out, err).run(rest);
             case "doctor":
-                if (rest.length == 1 && (rest[0].equals("-h") || rest[0].equals("--help"))) {
-                    out.println("usage: java -jar spawnlock-agent.jar doctor [<pid>]  (what makes spawns slow on this"
-                            + " machine, or in that process, with advice)");
-                    return OK;
-                }
-                if (rest.length > 1) {
-                    err.println("spawnlock: doctor: one process id at most (usage: doctor [<pid>])");
-                    return USAGE;
-                }
-                return io.spawnlock.doctor.Doctor.run(rest.length == 0 ? null : rest[0], out, err);
+                return new DoctorCommand(out, err).run(rest);
             default:
                 err.println("spawnlock: unknown command '" + command + "' (try --help)");
                 return USAGE;

@@ -1,6 +1,8 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.Unit;
+import io.spawnlock.recording.Units;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -69,14 +71,14 @@ final class CompareCommand {
         for (String tag : tags) {
             Histogram b = base.get(tag);
             Histogram n = next.get(tag);
-            boolean count = Tags.isCount(tag);
+            Unit unit = Tags.unitOf(tag);
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9s %9s", tag,
                     b == null ? "-" : Long.toString(b.getTotalCount()), n == null ? "-" : Long.toString(n.getTotalCount())));
             for (double p : PERCENTILES) {
                 Long bv = b == null ? null : b.getValueAtPercentile(p);
                 Long nv = n == null ? null : n.getValueAtPercentile(p);
-                row.append(String.format(Locale.ROOT, " %9s %9s %7s", bv == null ? "-" : Units.of(bv, count),
-                        nv == null ? "-" : Units.of(nv, count), ratio(bv, nv)));
+                row.append(String.format(Locale.ROOT, " %9s %9s %7s", bv == null ? "-" : Units.of(bv, unit),
+                        nv == null ? "-" : Units.of(nv, unit), ratio(bv, nv)));
             }
             out.println(row);
         }
@@ -92,7 +94,7 @@ final class CompareCommand {
             Histogram b = base.get(tag);
             Histogram n = next.get(tag);
             StringBuilder row = new StringBuilder(ReportCommand.csv(tag)).append(',')
-                    .append(Tags.isCount(tag) ? "count" : "ns").append(',')
+                    .append(Tags.unitOf(tag).raw).append(',')
                     .append(b == null ? "" : Long.toString(b.getTotalCount())).append(',')
                     .append(n == null ? "" : Long.toString(n.getTotalCount()));
             for (double p : PERCENTILES) {

@@ -1,6 +1,7 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.Unit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -149,11 +150,11 @@ final class HtmlReport implements ReportCommand.IntervalSink {
     }
 
     private static void tag(StringBuilder data, String tag, Histogram h, Series s) {
-        boolean count = Tags.isCount(tag);
-        double scale = count ? 1 : 1e6; // times in milliseconds
+        Unit unit = Tags.unitOf(tag);
+        double scale = unit.scale; // times in milliseconds, memory in MiB
         data.append("{\"name\":");
         string(data, tag);
-        data.append(",\"unit\":\"").append(count ? "count" : "ms").append("\",\"count\":").append(h.getTotalCount());
+        data.append(",\"unit\":\"").append(unit.scaled).append("\",\"count\":").append(h.getTotalCount());
         data.append(",\"stats\":[");
         double[] stats = {h.getMinValue(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                 h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean()};
@@ -303,6 +304,7 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             "var made=0,expected=0;",
             "document.getElementById('files').textContent='Logs: '+d.files.join(', ');",
             "function fmt(v,u){if(v==null)return '';if(u==='count')return (Math.round(v*10)/10).toString();",
+            " if(u==='MiB')return v<1024?v.toPrecision(3)+' MiB':(v/1024).toPrecision(3)+' GiB';",
             " if(v<0.001)return (v*1e6).toFixed(0)+' ns';if(v<1)return (v*1e3).toPrecision(3)+' \u00b5s';",
             " if(v<1000)return v.toPrecision(3)+' ms';return (v/1000).toPrecision(3)+' s';}",
             "var t=document.getElementById('summary');",
@@ -312,7 +314,8 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             " r.insertCell().textContent=g.count;g.stats.forEach(function(v){r.insertCell().textContent=fmt(v,g.unit);});});",
             "var charts=document.getElementById('charts');",
             "function pos(a){return a.map(function(v){return v>0?v:null;});}",
-            "function logY(g,a){return g.unit==='count'?a:pos(a);}",
+            "function linear(g){return g.unit!=='ms';}",
+            "function logY(g,a){return linear(g)?a:pos(a);}",
             "function box(parent){var e=document.createElement('div');parent.appendChild(e);return e;}",
             "function plot(opts,data,parent){expected++;try{new uPlot(opts,data,box(parent));made++;}",
             " catch(e){var p=box(parent);p.className='note';p.textContent='chart failed: '+e;}}",
@@ -330,12 +333,12 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             " h.textContent=g.name+' ('+g.count+' values, '+g.unit+')';charts.appendChild(h);",
             " var pair=box(charts);pair.className='pair';",
             " if(g.distribution[0].length>0){plot({title:'percentile distribution',width:540,height:280,",
-            "  scales:{x:{time:false,distr:3},y:{distr:g.unit==='count'?1:3}},",
+            "  scales:{x:{time:false,distr:3},y:{distr:linear(g)?1:3}},",
             "  axes:[{splits:nines,values:pct,label:'percentile'},{label:g.unit}],",
             "  series:[{label:'1/(1-p)'},{label:g.name,stroke:'#1f77b4',points:{show:false}}]},",
             "  [g.distribution[0],logY(g,g.distribution[1])],pair);}",
             " plot({title:'over time'+(g.pointWidth>1?' (each point: the highest of '+g.pointWidth+' intervals)':''),",
-            "  width:540,height:280,scales:{y:{distr:g.unit==='count'?1:3}},axes:[{},{label:g.unit}],",
+            "  width:540,height:280,scales:{y:{distr:linear(g)?1:3}},axes:[{},{label:g.unit}],",
             "  series:[{},{label:'p50',stroke:'#2ca02c'},{label:'p99',stroke:'#ff7f0e'},{label:'max',stroke:'#d62728'}]},",
             "  [g.series[0]].concat(g.series.slice(1).map(function(a){return logY(g,a);})),pair);});",
             "document.body.setAttribute('data-charts-expected',expected);",

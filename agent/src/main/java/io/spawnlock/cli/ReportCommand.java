@@ -1,7 +1,10 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.config.Durations;
+import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.Unit;
+import io.spawnlock.recording.Units;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -201,6 +204,7 @@ final class ReportCommand {
                     break;
                 default:
                     printTable(byTag, target);
+                    printBreakdown(byTag, target);
             }
         }
         target.flush();
@@ -253,12 +257,21 @@ final class ReportCommand {
         target.printf(Locale.ROOT, format, "tag", "count", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
             Histogram h = e.getValue();
-            boolean count = Tags.isCount(e.getKey());
+            Unit unit = Tags.unitOf(e.getKey());
             target.printf(Locale.ROOT, format, e.getKey(), h.getTotalCount(),
-                    Units.of(h.getMinValue(), count), Units.of(h.getValueAtPercentile(50), count),
-                    Units.of(h.getValueAtPercentile(90), count), Units.of(h.getValueAtPercentile(99), count),
-                    Units.of(h.getValueAtPercentile(99.9), count), Units.of(h.getMaxValue(), count),
-                    Units.of(h.getMean(), count));
+                    Units.of(h.getMinValue(), unit), Units.of(h.getValueAtPercentile(50), unit),
+                    Units.of(h.getValueAtPercentile(90), unit), Units.of(h.getValueAtPercentile(99), unit),
+                    Units.of(h.getValueAtPercentile(99.9), unit), Units.of(h.getMaxValue(), unit),
+                    Units.of(h.getMean(), unit));
+        }
+    }
+
+    /** Why spawns are slow, when the logs hold the tags that tell it. */
+    private static void printBreakdown(Map<String, Histogram> byTag, PrintStream target) {
+        SpawnBreakdown breakdown = SpawnBreakdown.of(byTag);
+        if (breakdown != null) {
+            target.println();
+            breakdown.lines().forEach(target::println);
         }
     }
 
@@ -267,7 +280,7 @@ final class ReportCommand {
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
             Histogram h = e.getValue();
             target.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.1f%n", csv(e.getKey()),
-                    Tags.isCount(e.getKey()) ? "count" : "ns", h.getTotalCount(), h.getMinValue(),
+                    Tags.unitOf(e.getKey()).raw, h.getTotalCount(), h.getMinValue(),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
                     h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean());
         }
@@ -276,9 +289,9 @@ final class ReportCommand {
     /** HdrHistogram's own percentile distribution, one block per tag; times in milliseconds. */
     private static void printHgrm(Map<String, Histogram> byTag, PrintStream target) {
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
-            boolean count = Tags.isCount(e.getKey());
-            target.println("# tag: " + e.getKey() + (count ? " (a count)" : " (milliseconds)"));
-            e.getValue().outputPercentileDistribution(target, 5, count ? 1.0 : 1e6);
+            Unit unit = Tags.unitOf(e.getKey());
+            target.println("# tag: " + e.getKey() + " (" + unit.scaledInWords + ")");
+            e.getValue().outputPercentileDistribution(target, 5, unit.scale);
             target.println();
         }
     }
@@ -301,21 +314,21 @@ final class ReportCommand {
         @Override
         public void interval(LogReader.Interval i, long offsetMillis) {
             Histogram h = i.histogram;
-            boolean count = Tags.isCount(i.tag);
+            Unit unit = Tags.unitOf(i.tag);
             if (csv) {
                 if (!headed) {
                     target.println("start_epoch_ms,offset_s,length_s,tag,unit,count,p50,p99,max");
                 }
                 target.printf(Locale.ROOT, "%d,%.3f,%.3f,%s,%s,%d,%d,%d,%d%n", i.startMillis, offsetMillis / 1e3,
-                        (i.endMillis - i.startMillis) / 1e3, csv(i.tag), count ? "count" : "ns", h.getTotalCount(),
+                        (i.endMillis - i.startMillis) / 1e3, csv(i.tag), unit.raw, h.getTotalCount(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue());
             } else {
                 if (!headed) {
                     target.printf(Locale.ROOT, "%10s  %-48s %8s %9s %9s %9s%n", "offset", "tag", "count", "p50", "p99", "max");
                 }
                 target.printf(Locale.ROOT, "%9.1fs  %-48s %8d %9s %9s %9s%n", offsetMillis / 1e3, i.tag,
-                        h.getTotalCount(), Units.of(h.getValueAtPercentile(50), count),
-                        Units.of(h.getValueAtPercentile(99), count), Units.of(h.getMaxValue(), count));
+                        h.getTotalCount(), Units.of(h.getValueAtPercentile(50), unit),
+                        Units.of(h.getValueAtPercentile(99), unit), Units.of(h.getMaxValue(), unit));
             }
             headed = true;
         }

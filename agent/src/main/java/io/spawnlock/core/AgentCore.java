@@ -6,6 +6,8 @@ import io.spawnlock.dumps.Dumps;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
+import io.spawnlock.os.ProcessSampler;
+import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
@@ -56,6 +58,8 @@ public final class AgentCore {
     private SpawnLocks spawnLocks;
     private LockDiscovery discovery;
     private IntervalLog log;
+    /** Used by the agent thread and, at exit, the shutdown hook. */
+    private volatile ProcessSampler processSampler;
     private volatile boolean launchMechanismLogged;
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
@@ -107,6 +111,7 @@ public final class AgentCore {
 
     /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
     private void runAgentThread() {
+        startOsInsight();
         try {
             defineProbes.call();
         } catch (Throwable t) {
@@ -151,7 +156,36 @@ public final class AgentCore {
             discovery.workOn(Thread.currentThread());
         }
         spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+        processSampler = new ProcessSampler(recording);
+        sampleProcess(); // the first interval has its values too
         dumps = startDumps(pid, startTime);
+    }
+
+    /**
+     * Per-spawn CPU, on a thread of its own: JNA (or the JDK's management classes) takes 100-200 ms to load,
+     * which runs beside ByteBuddy's start instead of after it. Spawns before it is ready have no CPU split.
+     */
+    private void startOsInsight() {
+        Thread t = new Thread(this::loadOsInsight, "spawnlock-os");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void loadOsInsight() {
+        try {
+            StringBuilder whyNotJna = new StringBuilder();
+            ThreadUsage usage = ThreadUsage.best(whyNotJna);
+            recordingReady.await();
+            if (spawnRecorder == null) {
+                return; // the agent could not start; it said so
+            }
+            spawnRecorder.measureUsageWith(usage);
+            note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
+                    + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
+        } catch (RuntimeException | LinkageError | InterruptedException e) {
+            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(e)
+                    + "); spawns are measured without it");
+        }
     }
 
     /** A line for the log's record of what the agent found; nothing on the application's output. */
@@ -195,6 +229,7 @@ public final class AgentCore {
             }
             next += interval;
             checkHealth();
+            sampleProcess();
             if (dumps != null) {
                 dumps.keepSignalHandler();
             }
@@ -238,9 +273,25 @@ public final class AgentCore {
         }
         if (spawnRecorder != null) {
             checkHealth();
+            sampleProcess(); // the last, partial interval has its values too
         }
         if (log != null) {
             log.close();
+        }
+    }
+
+    /** One value per interval of memory, descriptors and faults; a failure turns the sampling off, once. */
+    private void sampleProcess() {
+        ProcessSampler sampler = processSampler;
+        if (sampler == null) {
+            return;
+        }
+        try {
+            sampler.sample();
+        } catch (RuntimeException | LinkageError e) {
+            processSampler = null;
+            warnings.warnOnce("os-sample", "reading memory and descriptors failed (" + AgentWarnings.describe(e)
+                    + "); the os.* tags stop");
         }
     }
 

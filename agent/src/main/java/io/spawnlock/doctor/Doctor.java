@@ -1,5 +1,7 @@
 package io.spawnlock.doctor;
 
+import io.spawnlock.os.Facts;
+import io.spawnlock.os.ThreadUsage;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +32,9 @@ public final class Doctor {
                 + (f.jvmUsesHugePages ? " (the JVM asks for them)" : ""));
         out.println("  vm.overcommit_memory      " + (f.overcommit < 0 ? "unknown" : f.overcommit));
         out.println("  clocksource               " + (f.clocksource == null ? "unknown" : f.clocksource));
+        if (pid == null) {
+            out.println("  spawn CPU, by the agent   " + ThreadUsage.plannedSource());
+        }
         out.println();
         List<Rules.Finding> findings = Rules.check(f);
         for (Rules.Finding finding : findings) {

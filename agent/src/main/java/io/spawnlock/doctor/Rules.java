@@ -1,5 +1,6 @@
 package io.spawnlock.doctor;
 
+import io.spawnlock.os.Facts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

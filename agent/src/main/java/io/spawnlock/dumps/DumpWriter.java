@@ -1,14 +1,18 @@
 package io.spawnlock.dumps;
 
-import io.spawnlock.cli.Units;
-import io.spawnlock.doctor.Facts;
+import io.spawnlock.recording.Units;
+import io.spawnlock.doctor.SpawnBreakdown;
+import io.spawnlock.os.Facts;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.Unit;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -46,6 +50,8 @@ final class DumpWriter {
     private final SpawnLocks locks;
     private final Recording recording;
     private final Supplier<String> launchMechanism;
+    /** For the CPU of threads in fork/exec; loaded with the first dump that needs it. */
+    private ThreadMXBean threads;
 
     DumpWriter(SpawnLocks locks, Recording recording, Supplier<String> launchMechanism) {
         this.locks = locks;
@@ -176,9 +182,17 @@ final class DumpWriter {
         out.append("\n== every tag since start (up to the last interval)\n");
         out.append(String.format(Locale.ROOT, "%-56s %10s %9s %9s %9s%n", "tag", "count", "p50", "p99", "max"));
         for (Recording.Summary s : recording.summary()) {
-            boolean count = Tags.isCount(s.tag);
+            Unit unit = Tags.unitOf(s.tag);
             out.append(String.format(Locale.ROOT, "%-56s %10d %9s %9s %9s%n", s.tag, s.count,
-                    Units.of(s.p50, count), Units.of(s.p99, count), Units.of(s.max, count)));
+                    Units.of(s.p50, unit), Units.of(s.p99, unit), Units.of(s.max, unit)));
+        }
+        List<String> breakdown = recording.readSinceStart(byTag -> {
+            SpawnBreakdown b = SpawnBreakdown.of(byTag);
+            return b == null ? null : b.lines();
+        });
+        if (breakdown != null) {
+            out.append("\n== why spawns are slow, since start\n");
+            breakdown.forEach(line -> out.append(line).append('\n'));
         }
         return out.toString();
     }
@@ -206,12 +220,24 @@ final class DumpWriter {
         return t.getClass().getName().equals("java.lang.VirtualThread");
     }
 
-    private static String phase(SpawnProbe.InSpawn s, long now) {
+    private String phase(SpawnProbe.InSpawn s, long now) {
         if (s.execSince != 0L) {
-            return ", in native fork/exec for " + Units.nanos(now - s.execSince) + " (spawn started "
+            return ", in native fork/exec for " + Units.nanos(now - s.execSince) + onCpu(s) + " (spawn started "
                     + Units.nanos(now - s.since) + " ago)";
         }
         return ", in ProcessBuilder.start for " + Units.nanos(now - s.since) + " (not in fork/exec)";
+    }
+
+    /** How much of the fork/exec so far the thread spent on its own CPU: the page-table copy shows here. */
+    private String onCpu(SpawnProbe.InSpawn s) {
+        if (s.execCpuStart < 0 || isVirtual(s.thread)) {
+            return "";
+        }
+        if (threads == null) {
+            threads = ManagementFactory.getThreadMXBean();
+        }
+        long now = threads.getThreadCpuTime(s.thread.getId());
+        return now < s.execCpuStart ? "" : ", " + Units.nanos(now - s.execCpuStart) + " of it on its own CPU";
     }
 
     private static void stack(StringBuilder out, Thread t) {

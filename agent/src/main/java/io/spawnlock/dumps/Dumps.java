@@ -138,7 +138,7 @@ public final class Dumps {
         try {
             DumpWriter.Written w = writer.write(dir, trigger);
             written++;
-            notes.accept("dump " + w.file + " for " + trigger + " written in " + io.spawnlock.cli.Units.nanos(w.nanos));
+            notes.accept("dump " + w.file + " for " + trigger + " written in " + io.spawnlock.recording.Units.nanos(w.nanos));
         } catch (IOException | RuntimeException e) {
             warnings.warnOnce("dump-write", "cannot write a dump in " + dir + " (" + AgentWarnings.describe(e)
                     + "); later dumps will try again");
@@ -160,7 +160,7 @@ public final class Dumps {
             dumpedWaits.put(t.thread, t.waitingSince);
             if (trigger == null) {
                 trigger = "dumpOnWait=" + io.spawnlock.config.Durations.format(onWaitNanos) + " (\"" + t.thread.getName()
-                        + "\" waited " + io.spawnlock.cli.Units.nanos(now - t.waitingSince) + ")";
+                        + "\" waited " + io.spawnlock.recording.Units.nanos(now - t.waitingSince) + ")";
             }
         }
         return trigger;

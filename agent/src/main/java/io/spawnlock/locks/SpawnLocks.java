@@ -174,6 +174,11 @@ public final class SpawnLocks implements LockListener {
         return LockProbe.innermostHeld();
     }
 
+    /** How long the calling thread waited for its innermost held spawn lock, or -1. */
+    public long innermostWait() {
+        return LockProbe.innermostWait();
+    }
+
     private static final class Tags {
         final String name;
         final TagRecorder wait;

@@ -236,6 +236,12 @@ public final class LockProbe {
         return h.depth == 0 ? -1 : h.ids[Math.min(h.depth, MAX_DEPTH) - 1];
     }
 
+    /** How long the current thread waited for its innermost held spawn lock; -1 if none or not seen. */
+    public static long innermostWait() {
+        Held h = HELD.get();
+        return h.depth == 0 ? -1 : h.waited[Math.min(h.depth, MAX_DEPTH) - 1];
+    }
+
     /**
      * Delivers every finished acquire+release recorded so far to the listener; on the agent thread only
      * (one consumer at a time). Forgets the threads that have ended once their events are out.

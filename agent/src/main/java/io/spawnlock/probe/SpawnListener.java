@@ -1,10 +1,24 @@
 package io.spawnlock.probe;
 
 /**
- * Receives one call per finished spawn. Implemented by the isolated agent core; the probe holds it
- * so that JDK code never refers to anything outside java.base and this package.
+ * Receives the calls of a spawn. Implemented by the isolated agent core; the probe holds it so that JDK
+ * code never refers to anything outside java.base and this package. Calls come on the spawning thread.
  */
 public interface SpawnListener {
+    /**
+     * Just before the native fork/exec.
+     *
+     * @return the thread's CPU time so far in nanoseconds, for dumps of a spawn still in fork/exec, or -1
+     */
+    long nativeBegin();
+
+    /**
+     * Just after the native fork/exec, returned or thrown.
+     *
+     * @param execNanos its wall time
+     */
+    void nativeEnd(long execNanos);
+
     /**
      * @param wallNanos wall time of the whole {@code ProcessBuilder.start} call
      * @param execNanos time spent in the native fork/exec call, or -1 when the spawn never reached it

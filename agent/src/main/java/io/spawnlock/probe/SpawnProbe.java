@@ -49,7 +49,18 @@ public final class SpawnProbe {
 
     /** Called just before the native {@code forkAndExec}. */
     public static void execBegin() {
-        IN_FLIGHT.get().execStartNanos = System.nanoTime();
+        InFlight state = IN_FLIGHT.get();
+        long cpu = -1L;
+        SpawnListener current = listener;
+        if (current != null) {
+            try {
+                cpu = current.nativeBegin();
+            } catch (Throwable t) {
+                drop(t);
+            }
+        }
+        state.execCpuStart = cpu;
+        state.execStartNanos = System.nanoTime();
     }
 
     /** Called just after {@code forkAndExec} returned normally. */
@@ -58,7 +69,25 @@ public final class SpawnProbe {
         if (state.execStartNanos != 0L) {
             state.execNanos = System.nanoTime() - state.execStartNanos;
             state.execStartNanos = 0L;
+            nativeEnded(state.execNanos);
         }
+    }
+
+    private static void nativeEnded(long execNanos) {
+        SpawnListener current = listener;
+        if (current != null) {
+            try {
+                current.nativeEnd(execNanos);
+            } catch (Throwable t) {
+                drop(t);
+            }
+        }
+    }
+
+    /** A broken recorder must never reach the application: drop it and leave the cause for the agent. */
+    private static void drop(Throwable t) {
+        listener = null;
+        listenerFailure = t;
     }
 
     /** Called on every exit of {@code ProcessBuilder.start(Redirect[])}, normal or by exception. */
@@ -70,6 +99,7 @@ public final class SpawnProbe {
             // forkAndExec threw: its time still belongs to this spawn's native phase.
             execNanos = now - state.execStartNanos;
             state.execStartNanos = 0L;
+            nativeEnded(execNanos);
         }
         state.execNanos = -1L;
         state.spawnStartNanos = 0L;
@@ -80,9 +110,7 @@ public final class SpawnProbe {
         try {
             current.spawnFinished(now - startNanos, execNanos, thrown != null);
         } catch (Throwable t) {
-            // A broken recorder must never reach the application: drop it and leave the cause for the agent.
-            listener = null;
-            listenerFailure = t;
+            drop(t);
         }
     }
 
@@ -97,22 +125,27 @@ public final class SpawnProbe {
         for (InFlight state : IN_FLIGHT.live()) {
             long since = state.spawnStartNanos;
             if (since != 0L) {
-                all.add(new InSpawn(state.owner, since, state.execStartNanos));
+                all.add(new InSpawn(state.owner, since, state.execStartNanos, state.execCpuStart));
             }
         }
         return all;
     }
 
-    /** One thread inside a spawn: since when (System.nanoTime), and in native fork/exec since when (or 0). */
+    /**
+     * One thread inside a spawn: since when (System.nanoTime), in native fork/exec since when (or 0), and
+     * its CPU time when fork/exec began (or -1).
+     */
     public static final class InSpawn {
         public final Thread thread;
         public final long since;
         public final long execSince;
+        public final long execCpuStart;
 
-        InSpawn(Thread thread, long since, long execSince) {
+        InSpawn(Thread thread, long since, long execSince, long execCpuStart) {
             this.thread = thread;
             this.since = since;
             this.execSince = execSince;
+            this.execCpuStart = execCpuStart;
         }
     }
 
@@ -120,6 +153,7 @@ public final class SpawnProbe {
         final Thread owner;
         volatile long spawnStartNanos;
         long execStartNanos;
+        long execCpuStart = -1L;
         long execNanos = -1L;
 
         InFlight(Thread owner) {

@@ -2,7 +2,10 @@ package io.spawnlock.recording;
 
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -84,6 +87,26 @@ public final class Recording {
             drainLock.unlock();
         }
         return rows;
+    }
+
+    /**
+     * Applies {@code reader} to every tag's histogram since start (up to the last interval taken), under the
+     * drain lock: the histograms are the live ones, so {@code reader} must not keep them. For dumps.
+     */
+    public <T> T readSinceStart(Function<Map<String, Histogram>, T> reader) {
+        drainLock.lock();
+        try {
+            Map<String, Histogram> byTag = new LinkedHashMap<>();
+            for (TagRecorder tag : inOrder) {
+                Histogram h = tag.sinceStart();
+                if (h != null) {
+                    byTag.put(tag.tag(), h);
+                }
+            }
+            return reader.apply(byTag);
+        } finally {
+            drainLock.unlock();
+        }
     }
 
     private void runDrainer() {

@@ -2,18 +2,37 @@ package io.spawnlock.recording;
 
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
+import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The only class that talks to the spawn probe. Turns the probe's per-spawn calls into the {@code spawn},
- * {@code spawn.failed} and {@code spawn.exec} tags.
+ * The only class that talks to the spawn probe. Turns the probe's per-spawn calls into the {@code spawn*}
+ * tags: wall time, the native fork/exec part, and that part split into the spawning thread's CPU and the
+ * time it waited for the child or the kernel.
  */
 public final class SpawnRecorder implements SpawnListener {
+    private final Recording recording;
     private final TagRecorder spawn;
     private final TagRecorder failed;
     private final TagRecorder exec;
+    private final TagRecorder cpu;
+    private final TagRecorder child;
+    private final TagRecorder lockWait;
+    /** Only with a detailed usage source; null before. */
+    private volatile TagRecorder[] detail;
+    /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
+    private volatile ThreadUsage usage;
+    /** Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end. */
+    private final ThreadLocal<long[]> readings = new ThreadLocal<long[]>() {
+        @Override
+        protected long[] initialValue() {
+            long[] r = new long[2 * ThreadUsage.FIELDS];
+            r[ThreadUsage.CPU] = -1;
+            return r;
+        }
+    };
     private final LongAdder spawns = new LongAdder();
     private final SpawnLocks locks;
     private volatile LockDiscovery discovery;
@@ -42,11 +61,58 @@ public final class SpawnRecorder implements SpawnListener {
     }
 
     SpawnRecorder(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
+        this.recording = recording;
         this.locks = locks;
         this.discovery = discovery;
         this.spawn = recording.tag(Tags.SPAWN);
         this.failed = recording.tag(Tags.SPAWN_FAILED);
         this.exec = recording.tag(Tags.SPAWN_EXEC);
+        this.cpu = recording.tag(Tags.SPAWN_CPU);
+        this.child = recording.tag(Tags.SPAWN_CHILD);
+        this.lockWait = recording.tag(Tags.SPAWN_LOCK_WAIT);
+    }
+
+    /** From now on, splits each spawn's native part with {@code source}. */
+    public void measureUsageWith(ThreadUsage source) {
+        if (source.detailed()) {
+            detail = new TagRecorder[] {recording.tag(Tags.SPAWN_CPU_SYSTEM), recording.tag(Tags.SPAWN_MINOR_FAULTS),
+                    recording.tag(Tags.SPAWN_SWITCHES)};
+        }
+        usage = source;
+    }
+
+    @Override
+    public long nativeBegin() {
+        ThreadUsage u = usage;
+        if (u == null) {
+            return -1;
+        }
+        long[] r = readings.get();
+        if (!u.read(r, 0)) {
+            r[ThreadUsage.CPU] = -1;
+        }
+        return r[ThreadUsage.CPU];
+    }
+
+    @Override
+    public void nativeEnd(long execNanos) {
+        ThreadUsage u = usage;
+        long[] r = readings.get();
+        long begin = r[ThreadUsage.CPU];
+        r[ThreadUsage.CPU] = -1;
+        int end = ThreadUsage.FIELDS;
+        if (u == null || begin < 0 || !u.read(r, end)) {
+            return;
+        }
+        long onCpu = Math.min(r[end + ThreadUsage.CPU] - begin, execNanos);
+        cpu.record(onCpu);
+        child.record(execNanos - onCpu);
+        TagRecorder[] d = detail;
+        if (d != null) {
+            d[0].record(r[end + ThreadUsage.SYSTEM] - r[ThreadUsage.SYSTEM]);
+            d[1].record(r[end + ThreadUsage.MINOR_FAULTS] - r[ThreadUsage.MINOR_FAULTS]);
+            d[2].record(r[end + ThreadUsage.VOLUNTARY_SWITCHES] - r[ThreadUsage.VOLUNTARY_SWITCHES]);
+        }
     }
 
     @Override
@@ -59,6 +125,10 @@ public final class SpawnRecorder implements SpawnListener {
         int lock = locks.innermostHeld();
         if (lock >= 0) {
             locks.spawnUnder(lock, wallNanos, execNanos);
+            long waited = locks.innermostWait();
+            if (waited >= 0) {
+                lockWait.record(waited);
+            }
         }
         LockDiscovery d = discovery;
         if (d != null) {
@@ -72,12 +142,12 @@ public final class SpawnRecorder implements SpawnListener {
         }
     }
 
-    /** Spawns seen so far, successful or not. */
     /** Lets the spawn probe forget the threads that have ended; on the agent thread, every interval. */
     public void forgetEndedThreads() {
         SpawnProbe.forgetEndedThreads();
     }
 
+    /** Spawns seen so far, successful or not. */
     public long spawns() {
         return spawns.sum();
     }

@@ -1,5 +1,6 @@
 package io.spawnlock.doctor;
 
+import io.spawnlock.os.Facts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -13,6 +13,25 @@ import org.junit.jupiter.api.Test;
 /** Drives the probe the way the inlined JDK code does. */
 class SpawnProbeTest {
     private final List<long[]> calls = new ArrayList<>();
+    private final List<Long> nativeEnds = new ArrayList<>();
+
+    /** Records what the probe calls; nativeBegin answers 42 ns of CPU. */
+    private class Recorded implements SpawnListener {
+        @Override
+        public long nativeBegin() {
+            return 42;
+        }
+
+        @Override
+        public void nativeEnd(long execNanos) {
+            nativeEnds.add(execNanos);
+        }
+
+        @Override
+        public void spawnFinished(long wall, long exec, boolean failed) {
+            calls.add(new long[] {wall, exec, failed ? 1 : 0});
+        }
+    }
 
     @AfterEach
     void detach() {
@@ -20,7 +39,7 @@ class SpawnProbeTest {
     }
 
     private void listen() {
-        SpawnProbe.setListener((wall, exec, failed) -> calls.add(new long[] {wall, exec, failed ? 1 : 0}));
+        SpawnProbe.setListener(new Recorded());
     }
 
     @Test
@@ -37,6 +56,20 @@ class SpawnProbeTest {
         assertTrue(c[1] >= 5_000_000L, "exec " + c[1]);
         assertTrue(c[0] >= c[1] + 2_000_000L, "wall " + c[0] + " exec " + c[1]);
         assertEquals(0, c[2]);
+        assertEquals(List.of(c[1]), nativeEnds, "the native part's end is told once, with the same time");
+    }
+
+    @Test
+    void aThreadInForkAndExecShowsItsCpuAtTheStart() {
+        listen();
+        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.execBegin();
+        SpawnProbe.InSpawn me = SpawnProbe.inSpawn().stream().filter(s -> s.thread == Thread.currentThread())
+                .findFirst().orElseThrow();
+        assertEquals(42, me.execCpuStart);
+        assertTrue(me.execSince > 0);
+        SpawnProbe.execEnd();
+        SpawnProbe.spawnEnd(t0, null);
     }
 
     @Test
@@ -49,6 +82,7 @@ class SpawnProbeTest {
         long[] c = calls.get(0);
         assertTrue(c[1] >= 3_000_000L, "exec " + c[1]);
         assertEquals(1, c[2]);
+        assertEquals(List.of(c[1]), nativeEnds);
     }
 
     @Test
@@ -66,11 +100,18 @@ class SpawnProbeTest {
     @Test
     void brokenListenerIsDroppedAndNeverReachesTheCaller() {
         RuntimeException boom = new IllegalStateException("boom");
-        SpawnProbe.setListener((wall, exec, failed) -> {
-            throw boom;
+        SpawnProbe.setListener(new Recorded() {
+            @Override
+            public long nativeBegin() {
+                throw boom;
+            }
         });
-        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null); // must not throw
+        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.execBegin(); // must not throw
+        SpawnProbe.execEnd();
+        SpawnProbe.spawnEnd(t0, null);
         assertSame(boom, SpawnProbe.listenerFailure());
+        assertTrue(calls.isEmpty() && nativeEnds.isEmpty(), "a dropped listener hears nothing more");
         listen();
         SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null);
         assertEquals(1, calls.size());

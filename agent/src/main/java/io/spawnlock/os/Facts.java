@@ -1,4 +1,4 @@
-package io.spawnlock.doctor;
+package io.spawnlock.os;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,30 +7,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What decides how long a spawn takes, read from /proc and /sys for this JVM or another process. A value
  * that cannot be read is -1 (numbers) or null (text): the rules then stay silent rather than guess.
  */
 public final class Facts {
-    static final long GIB = 1L << 30;
+    public static final long GIB = 1L << 30;
 
     /** Major version of the JDK, or -1. */
-    int jdkMajor = -1;
+    public int jdkMajor = -1;
     /** FORK, VFORK or POSIX_SPAWN: the mechanism this JVM uses (the property, else the JDK's default). */
-    String launchMechanism;
-    long residentBytes = -1;
+    public String launchMechanism;
+    public long residentBytes = -1;
     /** Anonymous memory not backed by huge pages: what FORK's page-table copy grows with. */
-    long anonNotHugeBytes = -1;
-    long openDescriptors = -1;
-    long descriptorSoftLimit = -1;
+    public long anonNotHugeBytes = -1;
+    public long openDescriptors = -1;
+    public long descriptorSoftLimit = -1;
+    /** Minor page faults of the whole process since it started. */
+    public long minorFaults = -1;
     /** The selected mode of /sys/kernel/mm/transparent_hugepage/enabled: always, madvise or never. */
-    String transparentHugePages;
+    public String transparentHugePages;
     /** vm.overcommit_memory: 0, 1 or 2. */
-    int overcommit = -1;
-    String clocksource;
+    public int overcommit = -1;
+    public String clocksource;
     /** Whether the JVM runs with -XX:+UseTransparentHugePages. */
-    boolean jvmUsesHugePages;
+    public boolean jvmUsesHugePages;
 
     /** Resident memory and open descriptors of this JVM, for a dump's header: "2.17 GiB", "14". */
     public static String[] residentAndDescriptorsOfThisJvm() {
@@ -41,38 +44,30 @@ public final class Facts {
             }
         }
         long fds = count(Paths.get("/proc/self/fd"));
-        return new String[] {f.residentBytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB",
+        return new String[] {f.residentBytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f MiB",
                 f.residentBytes / (1024.0 * 1024)), fds < 0 ? "unknown" : Long.toString(fds - 1)};
     }
 
-    /** The facts of process {@code pid} ("self" for this JVM). */
-    static Facts of(String pid) {
+    /**
+     * Memory, descriptors and faults of this JVM: what changes while it runs, for the log every interval.
+     * Costs a few hundred microseconds (smaps_rollup walks the memory map), never on a spawn.
+     */
+    public static Facts ofThisProcess() {
+        Facts f = new Facts();
+        f.readProcess(Paths.get("/proc/self"), true);
+        return f;
+    }
+
+    /** Everything known of process {@code pid} ("self" for this JVM) and of the machine. */
+    public static Facts of(String pid) {
         Facts f = new Facts();
         Path proc = Paths.get("/proc", pid);
         List<String> cmdline = cmdline(proc);
         f.jdkMajor = pid.equals("self") ? Runtime.version().feature() : jdkMajorOf(proc);
         String mechanism = pid.equals("self") ? System.getProperty("jdk.lang.Process.launchMechanism") : property(cmdline);
-        f.launchMechanism = mechanism != null ? mechanism.toUpperCase(java.util.Locale.ROOT) : "POSIX_SPAWN";
+        f.launchMechanism = mechanism != null ? mechanism.toUpperCase(Locale.ROOT) : "POSIX_SPAWN";
         f.jvmUsesHugePages = cmdline.contains("-XX:+UseTransparentHugePages");
-        for (String line : lines(proc.resolve("status"))) {
-            if (line.startsWith("VmRSS:")) {
-                f.residentBytes = kib(line);
-            } else if (line.startsWith("RssAnon:")) {
-                f.anonNotHugeBytes = kib(line);
-            }
-        }
-        for (String line : lines(proc.resolve("smaps_rollup"))) {
-            if (line.startsWith("AnonHugePages:") && f.anonNotHugeBytes >= 0) {
-                f.anonNotHugeBytes = Math.max(0, f.anonNotHugeBytes - kib(line));
-            }
-        }
-        f.openDescriptors = count(proc.resolve("fd")) - (pid.equals("self") ? 1 : 0);
-        for (String line : lines(proc.resolve("limits"))) {
-            if (line.startsWith("Max open files")) {
-                String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
-                f.descriptorSoftLimit = parts[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(parts[0]);
-            }
-        }
+        f.readProcess(proc, pid.equals("self"));
         String thp = first(Paths.get("/sys/kernel/mm/transparent_hugepage/enabled"));
         if (thp != null && thp.indexOf('[') >= 0) {
             f.transparentHugePages = thp.substring(thp.indexOf('[') + 1, thp.indexOf(']'));
@@ -81,6 +76,48 @@ public final class Facts {
         f.overcommit = overcommit == null ? -1 : Integer.parseInt(overcommit.trim());
         f.clocksource = first(Paths.get("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
         return f;
+    }
+
+    /** The command line of a process, split at its NULs; empty if unreadable. */
+    public static List<String> cmdline(Path proc) {
+        try {
+            return List.of(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private void readProcess(Path proc, boolean self) {
+        for (String line : lines(proc.resolve("status"))) {
+            if (line.startsWith("VmRSS:")) {
+                residentBytes = kib(line);
+            } else if (line.startsWith("RssAnon:")) {
+                anonNotHugeBytes = kib(line);
+            }
+        }
+        for (String line : lines(proc.resolve("smaps_rollup"))) {
+            if (line.startsWith("AnonHugePages:") && anonNotHugeBytes >= 0) {
+                anonNotHugeBytes = Math.max(0, anonNotHugeBytes - kib(line));
+            }
+        }
+        long fds = count(proc.resolve("fd"));
+        openDescriptors = fds < 0 ? -1 : fds - (self ? 1 : 0); // our own listing holds one
+        for (String line : lines(proc.resolve("limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
+                descriptorSoftLimit = parts[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(parts[0]);
+            }
+        }
+        minorFaults = minorFaults(first(proc.resolve("stat")));
+    }
+
+    /** Field 10 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses. */
+    static long minorFaults(String stat) {
+        if (stat == null || stat.lastIndexOf(')') < 0) {
+            return -1;
+        }
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return after.length > 7 ? Long.parseLong(after[7]) : -1;
     }
 
     private static long kib(String line) {
@@ -111,14 +148,6 @@ public final class Facts {
             // not readable: unknown
         }
         return -1;
-    }
-
-    private static List<String> cmdline(Path proc) {
-        try {
-            return List.of(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 
     private static List<String> lines(Path file) {

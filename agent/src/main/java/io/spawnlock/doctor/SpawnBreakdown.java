@@ -1,0 +1,191 @@
+package io.spawnlock.doctor;
+
+import io.spawnlock.recording.Units;
+import io.spawnlock.recording.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Where the time of a spawn goes, from the recorded tags alone: waiting for a spawn lock, the spawning
+ * thread's CPU in fork/exec (FORK's page-table copy), waiting for the child or the kernel (descriptor sweep,
+ * exec, serialized forks), and the rest of {@code start()} in Java. Names the part that dominates and
+ * what fixes it. Used by {@code report}, dumps and {@code doctor}.
+ */
+public final class SpawnBreakdown {
+    /** The parts, in the order they are shown. */
+    public enum Part {
+        LOCK_WAIT("waiting for a spawn lock"),
+        PARENT_CPU("parent CPU in fork/exec"),
+        CHILD_WAIT("waiting for the child or kernel"),
+        JAVA("the rest of start(), in Java");
+
+        final String label;
+
+        Part(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Above this many open descriptors, the child's sweep (~2.8 µs each) is worth naming. */
+    private static final double MANY_DESCRIPTORS = 1000;
+
+    private final long spawns;
+    private final double[] meanNanos = new double[Part.values().length];
+    private final String mostWaitedLock;
+    private final double systemShare;
+    private final double descriptors;
+    private final double anonNotHugeBytes;
+
+    private SpawnBreakdown(Map<String, Histogram> byTag, long spawns, long measured) {
+        this.spawns = spawns;
+        Histogram wall = merged(byTag.get(Tags.SPAWN), byTag.get(Tags.SPAWN_FAILED));
+        meanNanos[Part.LOCK_WAIT.ordinal()] = sum(byTag.get(Tags.SPAWN_LOCK_WAIT)) / spawns;
+        meanNanos[Part.PARENT_CPU.ordinal()] = sum(byTag.get(Tags.SPAWN_CPU)) / measured;
+        meanNanos[Part.CHILD_WAIT.ordinal()] = sum(byTag.get(Tags.SPAWN_CHILD)) / measured;
+        Histogram exec = byTag.get(Tags.SPAWN_EXEC);
+        meanNanos[Part.JAVA.ordinal()] = Math.max(0, wall.getMean() - (exec == null ? 0 : exec.getMean()));
+        double cpu = sum(byTag.get(Tags.SPAWN_CPU));
+        Histogram system = byTag.get(Tags.SPAWN_CPU_SYSTEM);
+        systemShare = system == null || cpu <= 0 ? -1 : sum(system) / cpu;
+        descriptors = mean(byTag.get(Tags.OS_DESCRIPTORS));
+        anonNotHugeBytes = mean(byTag.get(Tags.OS_ANON_NOT_HUGE));
+        String lock = null;
+        double most = 0;
+        for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
+            if (e.getKey().startsWith("lock.wait.") && sum(e.getValue()) > most) {
+                most = sum(e.getValue());
+                lock = e.getKey().substring("lock.wait.".length());
+            }
+        }
+        mostWaitedLock = lock;
+    }
+
+    /** The breakdown, or null when the tags hold no spawn with its CPU measured. */
+    public static SpawnBreakdown of(Map<String, Histogram> byTag) {
+        long spawns = count(byTag.get(Tags.SPAWN)) + count(byTag.get(Tags.SPAWN_FAILED));
+        long measured = count(byTag.get(Tags.SPAWN_CPU));
+        return spawns == 0 || measured == 0 ? null : new SpawnBreakdown(byTag, spawns, measured);
+    }
+
+    /** What makes spawns slow, by its signature in the parts. */
+    public enum Cause {
+        /** Threads wait for a spawn lock longer than the spawns themselves take. */
+        LOCK_CONVOY,
+        /** The spawning thread burns CPU in fork/exec: FORK copying page tables (its child then tears them down). */
+        PAGE_TABLE_COPY,
+        /** The parent waits, off CPU, for a child that closes thousands of descriptors. */
+        DESCRIPTOR_SWEEP,
+        /** The parent waits, off CPU, for exec or for the kernel. */
+        CHILD_OR_KERNEL,
+        /** Most of start() is its Java part: nothing native is slow. */
+        NONE
+    }
+
+    /** The parent's CPU share of fork/exec above which the copy of page tables is the signature (POSIX_SPAWN and the descriptor sweep: ~5%; FORK: 30-45%). */
+    private static final double PAGE_TABLE_CPU_SHARE = 0.2;
+    /** ...and its least absolute size: a spawn of a small JVM costs the parent ~0.2 ms. */
+    private static final double PAGE_TABLE_CPU_NANOS = 2e6;
+
+    /** The cause, by signature: a convoy first (it multiplies any other), then the parent's CPU, then the child. */
+    public Cause cause() {
+        double lock = meanNanos(Part.LOCK_WAIT);
+        double cpu = meanNanos(Part.PARENT_CPU);
+        double child = meanNanos(Part.CHILD_WAIT);
+        double java = meanNanos(Part.JAVA);
+        if (lock > cpu + child + java) {
+            return Cause.LOCK_CONVOY;
+        }
+        if (cpu >= PAGE_TABLE_CPU_NANOS && cpu >= PAGE_TABLE_CPU_SHARE * (cpu + child)) {
+            return Cause.PAGE_TABLE_COPY;
+        }
+        if (child >= java) {
+            return descriptors >= MANY_DESCRIPTORS ? Cause.DESCRIPTOR_SWEEP : Cause.CHILD_OR_KERNEL;
+        }
+        return Cause.NONE;
+    }
+
+    public double meanNanos(Part p) {
+        return meanNanos[p.ordinal()];
+    }
+
+    /** A few lines for people: the parts with their share, then the cause and its advice. */
+    public List<String> lines() {
+        double total = 0;
+        for (double m : meanNanos) {
+            total += m;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("Where a spawn's time goes (mean per spawn, " + spawns + " spawns):");
+        for (Part p : Part.values()) {
+            double m = meanNanos[p.ordinal()];
+            lines.add(String.format(Locale.ROOT, "  %-34s %9s %4.0f%%%s", p.label, Units.nanos(m),
+                    total > 0 ? 100 * m / total : 0, detail(p)));
+        }
+        lines.add("Cause: " + explain());
+        return lines;
+    }
+
+    private String detail(Part p) {
+        switch (p) {
+            case LOCK_WAIT:
+                return mostWaitedLock == null ? "" : "  (most waited: " + mostWaitedLock + ")";
+            case PARENT_CPU:
+                return systemShare < 0 ? "" : String.format(Locale.ROOT, "  (%.0f%% in the kernel)", 100 * systemShare);
+            case CHILD_WAIT:
+                return descriptors < 0 ? "" : String.format(Locale.ROOT, "  (%.0f open descriptors)", descriptors);
+            default:
+                return "";
+        }
+    }
+
+    private String explain() {
+        switch (cause()) {
+            case LOCK_CONVOY:
+                return "lock convoy: threads wait for " + (mostWaitedLock == null ? "a spawn lock" : mostWaitedLock)
+                        + " longer than a spawn takes, while its holder spawns. Advice: do not hold the lock across"
+                        + " start(); if it must be held, make each spawn cheaper.";
+            case PAGE_TABLE_COPY:
+                return "page-table copy: the spawning thread burns CPU in fork/exec, as FORK copies the page tables of"
+                        + " the JVM" + (anonNotHugeBytes < 0 ? "" : " (" + Units.bytes(anonNotHugeBytes)
+                        + " of anonymous memory not on huge pages)") + " and its child tears them down again at exec."
+                        + " Advice: use POSIX_SPAWN (remove -Djdk.lang.Process.launchMechanism=FORK), or put the heap"
+                        + " on huge pages (-XX:+UseTransparentHugePages).";
+            case DESCRIPTOR_SWEEP:
+                return String.format(Locale.ROOT, "descriptor sweep: the parent waits for its child to close each of"
+                        + " ~%.0f open descriptors before exec (~%.0f ms at ~2.8 µs each here), with little CPU of its own."
+                        + " Advice: close the descriptors you do not need.",
+                        descriptors, descriptors * Rules.CLOSE_US_PER_DESCRIPTOR / 1000);
+            case CHILD_OR_KERNEL:
+                return "waiting for the child or the kernel: exec of the program, or forks serialized in the kernel"
+                        + " (concurrent spawns). Advice: spawn less often or from fewer threads at once.";
+            default:
+                return "none: most of start() is Java around the native call (pipes, streams, checks).";
+        }
+    }
+
+    private static long count(Histogram h) {
+        return h == null ? 0 : h.getTotalCount();
+    }
+
+    private static double sum(Histogram h) {
+        return h == null ? 0 : h.getMean() * h.getTotalCount();
+    }
+
+    private static double mean(Histogram h) {
+        return h == null || h.getTotalCount() == 0 ? -1 : h.getMean();
+    }
+
+    private static Histogram merged(Histogram a, Histogram b) {
+        Histogram all = new Histogram(2);
+        if (a != null) {
+            all.add(a);
+        }
+        if (b != null) {
+            all.add(b);
+        }
+        return all;
+    }
+}

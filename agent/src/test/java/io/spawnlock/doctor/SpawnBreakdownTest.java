@@ -1,0 +1,90 @@
+package io.spawnlock.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** Each cause from the shape of the parts, with the numbers of reference/spawn-latency-measurements.md. */
+class SpawnBreakdownTest {
+    private static final long MS = 1_000_000;
+    private final Map<String, Histogram> tags = new HashMap<>();
+
+    private void record(String tag, long value, int times) {
+        tags.computeIfAbsent(tag, t -> new Histogram(2)).recordValueWithCount(value, times);
+    }
+
+    /** n spawns with the given native part split, and Java around it. */
+    private void spawns(int n, long cpu, long child, long java) {
+        record("spawn", cpu + child + java, n);
+        record("spawn.exec", cpu + child, n);
+        record("spawn.cpu", cpu, n);
+        record("spawn.child", child, n);
+    }
+
+    private String causeLine() {
+        return SpawnBreakdown.of(tags).lines().stream().filter(l -> l.startsWith("Cause: ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void forkAtEightGibIsThePageTableCopy() {
+        spawns(50, 154 * MS, 190 * MS, 2 * MS); // FORK, 8 GiB: CPU p50 154 ms of ~340 ms
+        record("os.anon4k", 8L << 30, 3);
+        SpawnBreakdown b = SpawnBreakdown.of(tags);
+        assertEquals(SpawnBreakdown.Cause.PAGE_TABLE_COPY, b.cause());
+        assertTrue(causeLine().matches(".*\\(8\\.0\\dGiB of anonymous memory not on huge pages\\).*"), causeLine());
+        assertTrue(causeLine().contains("Advice: use POSIX_SPAWN"), causeLine());
+    }
+
+    @Test
+    void twentyThousandDescriptorsAreTheSweep() {
+        spawns(50, 600_000, 55 * MS, MS); // parent CPU 0.6 ms, start() ~58 ms
+        record("os.fds", 19_900, 4);
+        assertEquals(SpawnBreakdown.Cause.DESCRIPTOR_SWEEP, SpawnBreakdown.of(tags).cause());
+        assertTrue(causeLine().contains("each of ~19904 open descriptors"), causeLine());
+    }
+
+    @Test
+    void aSlowChildWithFewDescriptorsIsTheChildOrKernel() {
+        spawns(50, 600_000, 20 * MS, MS);
+        record("os.fds", 40, 4);
+        assertEquals(SpawnBreakdown.Cause.CHILD_OR_KERNEL, SpawnBreakdown.of(tags).cause());
+    }
+
+    @Test
+    void waitingLongerThanTheSpawnIsAConvoyWhateverMakesTheSpawnSlow() {
+        spawns(100, 154 * MS, 190 * MS, 2 * MS);
+        record("spawn.lockwait", 900 * MS, 100); // four threads behind one lock at 8 GiB: wait p50 ~0.9 s
+        record("lock.wait.com.acme.Gate#start", 900 * MS, 100);
+        record("lock.wait.com.acme.Other.LOCK", 1 * MS, 100);
+        SpawnBreakdown b = SpawnBreakdown.of(tags);
+        assertEquals(SpawnBreakdown.Cause.LOCK_CONVOY, b.cause());
+        assertTrue(causeLine().startsWith("Cause: lock convoy: threads wait for com.acme.Gate#start"), causeLine());
+        String lockLine = b.lines().get(1);
+        assertTrue(lockLine.contains("72%") && lockLine.contains("(most waited: com.acme.Gate#start)"), lockLine);
+    }
+
+    @Test
+    void aFastSpawnNamesNoCause() {
+        spawns(100, 200_000, 1 * MS, 3 * MS);
+        assertEquals(SpawnBreakdown.Cause.NONE, SpawnBreakdown.of(tags).cause());
+    }
+
+    @Test
+    void withoutCpuMeasuredThereIsNoBreakdown() {
+        record("spawn", 5 * MS, 10);
+        record("spawn.exec", 4 * MS, 10);
+        assertNull(SpawnBreakdown.of(tags));
+    }
+
+    @Test
+    void lockWaitIsSpreadOverAllSpawnsIncludingThoseOutsideALock() {
+        spawns(100, MS, MS, MS);
+        record("spawn.lockwait", 10 * MS, 10); // 10 of 100 spawns waited 10 ms
+        assertEquals(MS, SpawnBreakdown.of(tags).meanNanos(SpawnBreakdown.Part.LOCK_WAIT), 0.02 * MS);
+    }
+}
