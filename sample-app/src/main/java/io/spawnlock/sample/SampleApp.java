@@ -1,5 +1,6 @@
 package io.spawnlock.sample;
 
+import java.io.FileInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,31 @@ import java.util.concurrent.CountDownLatch;
 public final class SampleApp {
     /** Kept reachable for the whole run: the touched heap is the point. */
     static volatile byte[][] touchedHeap;
+    /** Kept open for the whole run, as a service's connections and files are. */
+    static volatile List<FileInputStream> openFiles;
+
+    /** Opens {@code n} descriptors on this jar's own file; null (after one line on stderr) at the limit. */
+    private static List<FileInputStream> openFiles(int n) {
+        List<FileInputStream> files = new ArrayList<>(n);
+        try {
+            java.io.File self = new java.io.File(SampleApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (int i = 0; i < n; i++) {
+                files.add(new FileInputStream(self));
+            }
+            return files;
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            System.err.println("spawnlock-sample: --open-files " + n + ": could open only " + files.size()
+                    + " (" + e.getMessage() + "); raise ulimit -n");
+            for (FileInputStream f : files) {
+                try {
+                    f.close();
+                } catch (java.io.IOException ignored) {
+                    // closing what we opened; nothing to report
+                }
+            }
+            return null;
+        }
+    }
 
     private SampleApp() {}
 
@@ -39,6 +65,13 @@ public final class SampleApp {
                 return;
             }
             touchedHeap = HeapToucher.touch(bytes);
+        }
+        if (o.openFiles > 0) {
+            openFiles = openFiles(o.openFiles);
+            if (openFiles == null) {
+                System.exit(2);
+                return;
+            }
         }
         Result r = run(o);
         System.out.println(r.describe(o));
@@ -144,9 +177,9 @@ public final class SampleApp {
         String describe(SampleOptions o) {
             double seconds = elapsedNanos / 1e9;
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "spawnlock-sample: %d threads spawning %s with %s, lock=%s, heap touched %s GiB%n",
+            sb.append(String.format(Locale.ROOT, "spawnlock-sample: %d threads spawning %s with %s, lock=%s, heap touched %s GiB, %d extra open files%n",
                     o.threads, o.command, o.useRuntimeExec ? "Runtime.exec" : "ProcessBuilder.start",
-                    o.lock.name().toLowerCase(Locale.ROOT), o.heapGib));
+                    o.lock.name().toLowerCase(Locale.ROOT), o.heapGib, o.openFiles));
             sb.append(String.format(Locale.ROOT, "summary spawns=%d ok=%d failed=%d seconds=%.3f rate=%.1f/s%n",
                     spawns(), ok, failed, seconds, spawns() / Math.max(seconds, 1e-9)));
             sb.append(String.format(Locale.ROOT,

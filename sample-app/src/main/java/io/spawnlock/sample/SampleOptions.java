@@ -19,6 +19,8 @@ final class SampleOptions {
             "  --duration D       run for D (e.g. 500ms, 10s, 2m) instead of a number of spawns",
             "  --lock MODE        synchronized | reentrant | none (default synchronized)",
             "  --heap-gib G       touch G GiB of heap first, so FORK's page-table copy shows (needs -Xmx above G)",
+            "  --open-files N     open N extra descriptors first (without close-on-exec), so the child's",
+            "                     descriptor sweep shows; needs ulimit -n above N (default 0)",
             "  --command CMD      the command to spawn, split at spaces (default: true)",
             "  --fail-every N     every Nth spawn of each thread runs a missing program and fails (default 0: none)",
             "  --exec             spawn with Runtime.exec instead of ProcessBuilder.start",
@@ -33,6 +35,7 @@ final class SampleOptions {
     double heapGib = 0;
     List<String> command = Arrays.asList("true");
     int failEvery = 0;
+    int openFiles = 0;
     boolean useRuntimeExec = false;
     boolean help = false;
 
@@ -65,6 +68,9 @@ final class SampleOptions {
                     break;
                 case "--command":
                     o.command = command(value(args, ++i, a));
+                    break;
+                case "--open-files":
+                    o.openFiles = nonNegative(a, value(args, ++i, a));
                     break;
                 case "--fail-every":
                     o.failEvery = nonNegative(a, value(args, ++i, a));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +30,9 @@ class DoctorTest {
         assertTrue(r.stdout.contains("  JDK                       " + jdk.major + "\n"), r.stdout);
         assertTrue(r.stdout.contains("  launch mechanism          POSIX_SPAWN\n"), r.stdout);
         assertTrue(r.stdout.contains("[ok] nothing found that slows spawns"), r.stdout);
+        assertTrue(r.stdout.contains(jdk.major >= 24
+                ? "  spawn CPU, by the agent   the JDK's thread CPU clock: CPU per spawn, no system/user split (JDK "
+                : "  spawn CPU, by the agent   getrusage(RUSAGE_THREAD) through JNA"), r.stdout);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,6 +60,31 @@ class DoctorTest {
             assertTrue(r.stdout.contains("  JDK                       " + jdk.major + "\n"), r.stdout);
             assertTrue(r.stdout.contains("[warn] FORK with "), r.stdout);
             assertTrue(r.stdout.contains("advice: use POSIX_SPAWN"), r.stdout);
+            assertTrue(r.stdout.contains("Recorded: nothing to read (no spawnlock agent on its command line"), r.stdout);
+        } finally {
+            app.destroyForcibly();
+            app.waitFor();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aJvmWithTheAgentIsToldWhatItsOwnRecordSays(Jdks.Jdk jdk, @TempDir Path dir) throws Exception {
+        Process app = ForkedJvm.on(jdk).in(dir).agent("interval=1s")
+                .sampleApp("--threads", "4", "--duration", "60s", "--lock", "synchronized").start();
+        try {
+            new ForkedJvm.StreamCollector(app.getInputStream());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            ForkedJvm.Result r;
+            do { // the default log, spawnlock-<pid>.hlog in the app's directory, gets its first intervals
+                Thread.sleep(1000);
+                r = doctor(jdk, Long.toString(app.pid()));
+                assertEquals(0, r.exitCode, r.toString());
+            } while (!r.stdout.contains("Cause: ") && System.nanoTime() < deadline);
+            assertTrue(r.stdout.contains("Recorded by the agent in process " + app.pid() + " ("
+                    + dir.toRealPath().resolve("spawnlock-" + app.pid() + ".hlog") + "):"), r.stdout);
+            assertTrue(r.stdout.contains("  spawn CPU from "), r.stdout);
+            assertTrue(r.stdout.contains("Cause: lock convoy: threads wait for io.spawnlock.sample.Spawner.monitor"), r.stdout);
         } finally {
             app.destroyForcibly();
             app.waitFor();

@@ -48,4 +48,22 @@ public final class HistogramLogs {
         }
         return max;
     }
+
+    /** Mean value per tag over the whole log. */
+    public static Map<String, Double> means(Path log) throws Exception {
+        Map<String, Double> sums = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+            EncodableHistogram e;
+            while ((e = reader.nextIntervalHistogram()) != null) {
+                org.HdrHistogram.Histogram h = (org.HdrHistogram.Histogram) e;
+                String tag = h.getTag() == null ? "" : h.getTag();
+                sums.merge(tag, h.getMean() * h.getTotalCount(), Double::sum);
+                counts.merge(tag, h.getTotalCount(), Long::sum);
+            }
+        }
+        Map<String, Double> means = new TreeMap<>();
+        sums.forEach((tag, sum) -> means.put(tag, counts.get(tag) == 0 ? 0 : sum / counts.get(tag)));
+        return means;
+    }
 }
