@@ -95,9 +95,14 @@ public final class SpawnBreakdown {
         double cpu = meanNanos(Part.PARENT_CPU);
         double child = meanNanos(Part.CHILD_WAIT);
         double java = meanNanos(Part.JAVA);
-        if (lock > cpu + child + java) {
-            return Cause.LOCK_CONVOY;
-        }
+        return lock > cpu + child + java ? Cause.LOCK_CONVOY : spawnCause();
+    }
+
+    /** What makes the spawns themselves slow, lock wait aside: what a convoy multiplies. */
+    public Cause spawnCause() {
+        double cpu = meanNanos(Part.PARENT_CPU);
+        double child = meanNanos(Part.CHILD_WAIT);
+        double java = meanNanos(Part.JAVA);
         if (cpu >= PAGE_TABLE_CPU_NANOS && cpu >= PAGE_TABLE_CPU_SHARE * (cpu + child)) {
             return Cause.PAGE_TABLE_COPY;
         }
@@ -142,11 +147,19 @@ public final class SpawnBreakdown {
     }
 
     private String explain() {
-        switch (cause()) {
-            case LOCK_CONVOY:
-                return "lock convoy: threads wait for " + (mostWaitedLock == null ? "a spawn lock" : mostWaitedLock)
-                        + " longer than a spawn takes, while its holder spawns. Advice: do not hold the lock across"
-                        + " start(); if it must be held, make each spawn cheaper.";
+        Cause cause = cause();
+        if (cause == Cause.LOCK_CONVOY) {
+            Cause underneath = spawnCause();
+            return "lock convoy: threads wait for " + (mostWaitedLock == null ? "a spawn lock" : mostWaitedLock)
+                    + " longer than a spawn takes, while its holder spawns. Advice: do not hold the lock across"
+                    + " start(); if it must be held, make each spawn cheaper."
+                    + (underneath == Cause.NONE ? "" : " Each spawn under it is slow of its own: " + explain(underneath));
+        }
+        return explain(cause);
+    }
+
+    private String explain(Cause cause) {
+        switch (cause) {
             case PAGE_TABLE_COPY:
                 return "page-table copy: the spawning thread burns CPU in fork/exec, as FORK copies the page tables of"
                         + " the JVM" + (anonNotHugeBytes < 0 ? "" : " (" + Units.bytes(anonNotHugeBytes)

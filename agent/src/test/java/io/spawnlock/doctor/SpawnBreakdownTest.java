@@ -64,8 +64,18 @@ class SpawnBreakdownTest {
         SpawnBreakdown b = SpawnBreakdown.of(tags);
         assertEquals(SpawnBreakdown.Cause.LOCK_CONVOY, b.cause());
         assertTrue(causeLine().startsWith("Cause: lock convoy: threads wait for com.acme.Gate#start"), causeLine());
+        assertEquals(SpawnBreakdown.Cause.PAGE_TABLE_COPY, b.spawnCause());
+        assertTrue(causeLine().contains("Each spawn under it is slow of its own: page-table copy:"), causeLine());
         String lockLine = b.lines().get(1);
         assertTrue(lockLine.contains("72%") && lockLine.contains("(most waited: com.acme.Gate#start)"), lockLine);
+    }
+
+    @Test
+    void aConvoyOfFastSpawnsNamesTheLockAlone() {
+        spawns(100, 200_000, MS, MS);
+        record("spawn.lockwait", 20 * MS, 100);
+        assertEquals(SpawnBreakdown.Cause.LOCK_CONVOY, SpawnBreakdown.of(tags).cause());
+        assertTrue(!causeLine().contains("slow of its own"), causeLine());
     }
 
     @Test
