@@ -14,7 +14,8 @@ import net.bytebuddy.pool.TypePool;
  *
  * <p>Monitors, following the rules that keep the JIT compiling the method (reference/agent-engineering.md
  * §3.2): {@code monitorEntering} just before MONITORENTER; {@code monitorEntered} before the first
- * instruction after it, i.e. after javac's try-start label, never between the two; {@code monitorExited}
+ * instruction after it, i.e. after javac's try-start label, never between the two (and after a NEW there, whose
+ * label frames refer to); {@code monitorExited}
  * before the normal-path MONITOREXIT, and for the release in javac's self-covering catch-any handler after
  * the MONITOREXIT and after the label that ends the handler's range, never inside it.
  *
@@ -102,6 +103,23 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
                     hook("monitorEntering", id); // the callee's own entry takes the monitor: time from here
                 }
                 super.call(opcode, owner, name, descriptor, isInterface);
+            }
+
+            /**
+             * A deferred hook never goes between a label and a NEW: a stack map frame names an uninitialized
+             * object by the label of its NEW, and javac's try-start label is that label when the block begins
+             * with {@code new}. The hook then follows the NEW instead, which leaves the stack as it was.
+             */
+            @Override
+            public void visitTypeInsn(int opcode, String type) {
+                if (opcode == Opcodes.NEW && pendingHook != null) {
+                    String hook = pendingHook;
+                    pendingHook = null;
+                    super.visitTypeInsn(opcode, type);
+                    defer(hook, pendingId);
+                    return;
+                }
+                super.visitTypeInsn(opcode, type);
             }
 
             private void defer(String hook, int id) {

@@ -36,6 +36,44 @@ class LockSiteRewriterTest {
         }
     }
 
+    /** A synchronized block that begins with {@code new}, with a branch before the constructor call. */
+    public static final class NewFirstInBlock {
+        private static final Object LOCK = new Object();
+
+        public static String make(boolean a) {
+            synchronized (LOCK) {
+                return new String(a ? "a" : "b");
+            }
+        }
+    }
+
+    @Test
+    void aBlockThatBeginsWithNewStillVerifies() throws Exception {
+        String name = NewFirstInBlock.class.getName();
+        byte[] original;
+        try (InputStream in = NewFirstInBlock.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            original = in.readAllBytes();
+        }
+        LockSiteRewriter rewriter = new LockSiteRewriter(ClassLocks.NONE.with(ClassLocks.Kind.ACQUIRED,
+                LockNames.fieldName(name.replace('.', '/'), "LOCK"), 0));
+        byte[] rewritten = ClassRewrite.apply(name, original, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()),
+                new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
+        assertEquals(4, rewriter.sites()); // entering, entered, exited on the normal path and in the handler
+        ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(name)) {
+                    Class<?> c = findLoadedClass(n);
+                    return c != null ? c : defineClass(n, rewritten, 0, rewritten.length);
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        // defining, verifying and running it: a bad stack map frame fails here with a ClassFormatError
+        Object made = Class.forName(name, true, loader).getMethod("make", boolean.class).invoke(null, true);
+        assertEquals("a", made);
+    }
+
     @Test
     void lockCallsInLambdaBodiesAreRewrittenToo() throws Exception {
         String name = LambdaLocks.class.getName();
