@@ -17,6 +17,8 @@ import java.util.jar.JarFile;
 public final class Launcher {
     private static final String CORE = "io.spawnlock.core.AgentCore";
     private static final String CLI = "io.spawnlock.cli.Cli";
+    private static final String COMMAND_PREFIX = "@";
+    private static final String REPLY_PROPERTY = "spawnlock.reply";
 
     private static JarFile agentJar;
     private static ClassLoader coreLoader;
@@ -27,7 +29,27 @@ public final class Launcher {
         startAgent(options, inst, false);
     }
 
+    /**
+     * Attach: loads the agent, or, with options {@code @<command>:<nonce>} (from {@code dump <pid>}), runs a
+     * command in the agent already loaded and leaves the answer in the system property
+     * {@code spawnlock.reply} as {@code <nonce> <answer>}, which the caller reads over the Attach API.
+     */
     public static void agentmain(String options, Instrumentation inst) {
+        if (options != null && options.startsWith(COMMAND_PREFIX)) {
+            int colon = options.indexOf(':');
+            String command = options.substring(1, colon < 0 ? options.length() : colon);
+            String nonce = colon < 0 ? "" : options.substring(colon + 1);
+            String answer;
+            try {
+                answer = String.valueOf(coreLoader().loadClass(CORE).getMethod("command", Object.class).invoke(null, command));
+            } catch (InvocationTargetException e) {
+                answer = "error: " + e.getCause();
+            } catch (Throwable t) {
+                answer = "error: " + t;
+            }
+            System.setProperty(REPLY_PROPERTY, nonce + " " + answer);
+            return;
+        }
         startAgent(options, inst, true);
     }
 

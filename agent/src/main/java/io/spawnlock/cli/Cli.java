@@ -20,6 +20,8 @@ public final class Cli {
             "  compare <base> <new>  the same percentiles side by side, with the ratio new/base",
             "  merge <log>... -o <out>  one log from many hosts or runs; counts add exactly",
             "  doctor [<pid>]    what makes spawns slow here (or in that process), with advice",
+            "  attach <pid> [OPTIONS]  load the agent into a running JVM of this user",
+            "  dump <pid>        ask the agent running in that JVM for a dump now; prints the file",
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
@@ -72,6 +74,10 @@ public final class Cli {
                 return new MergeCommand(out, err).run(rest);
             case "doctor":
                 return new DoctorCommand(out, err).run(rest);
+            case "attach":
+                return new AttachCommand(out, err).attach(rest);
+            case "dump":
+                return new AttachCommand(out, err).dump(rest);
             default:
                 err.println("spawnlock: unknown command '" + command + "' (try --help)");
                 return USAGE;

@@ -25,7 +25,7 @@ public final class AgentOptions {
 
     /** Keys in the order the README documents them. */
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict"));
+            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx"));
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
     private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
@@ -44,6 +44,8 @@ public final class AgentOptions {
     private int maxDumps = 100;
     private Args args = Args.NONE;
     private boolean strict = false;
+    private String metrics = OFF;
+    private boolean jmx = true;
 
     private AgentOptions() {}
 
@@ -112,6 +114,8 @@ public final class AgentOptions {
             case "maxDumps": maxDumps = count(key, value, 1, 10_000); break;
             case "args": args = choice(key, value, Args.class); break;
             case "strict": strict = trueFalse(key, value); break;
+            case "metrics": metrics = value; break;
+            case "jmx": jmx = onOff(key, value); break;
             default: throw new AssertionError(key);
         }
     }
@@ -279,10 +283,17 @@ public final class AgentOptions {
         m.put("maxDumps", Integer.toString(maxDumps));
         m.put("args", args.name().toLowerCase(Locale.ROOT));
         m.put("strict", Boolean.toString(strict));
+        m.put("metrics", metrics);
+        m.put("jmx", jmx ? "on" : OFF);
         return m;
     }
 
     public boolean logEnabled() { return !OFF.equalsIgnoreCase(log); }
+    /** The OpenMetrics textfile's path pattern, or "off" (the default). */
+    public String metrics() { return metrics; }
+    public boolean metricsEnabled() { return !OFF.equalsIgnoreCase(metrics); }
+    /** Whether the agent registers its MBean in the platform MBean server. */
+    public boolean jmx() { return jmx; }
     public String log() { return log; }
     public long intervalNanos() { return intervalNanos; }
     public List<String> locks() { return locks; }

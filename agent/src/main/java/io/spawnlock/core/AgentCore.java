@@ -3,6 +3,9 @@ package io.spawnlock.core;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
 import io.spawnlock.dumps.Dumps;
+import io.spawnlock.export.JfrEvents;
+import io.spawnlock.export.OpenMetricsFile;
+import io.spawnlock.export.Spawnlock;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
@@ -40,6 +43,11 @@ public final class AgentCore {
     /** How long the shutdown hook waits for a start-up that is still creating the log. */
     private static final long SHUTDOWN_WAIT_SECONDS = 5;
     private static volatile AgentCore running;
+    /** Set once the agent runs in a JVM; its value says which version, how it started and its log option. */
+    public static final String RUNNING_PROPERTY = "spawnlock.agent";
+    public static final String DUMPS_PROPERTY = "spawnlock.dumps";
+    public static final String SIGNAL_PROPERTY = "spawnlock.signal";
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
     /** Taken before any recorder exists, so no interval starts before the log's base time. */
     private final long startMillis = System.currentTimeMillis();
@@ -60,6 +68,7 @@ public final class AgentCore {
     private IntervalLog log;
     /** Used by the agent thread and, at exit, the shutdown hook. */
     private volatile ProcessSampler processSampler;
+    private OpenMetricsFile metrics;
     private volatile boolean launchMechanismLogged;
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
@@ -102,6 +111,9 @@ public final class AgentCore {
         }
         AgentCore core = new AgentCore(options, inst, attached, defineProbes);
         running = core;
+        // how `attach` and `dump <pid>` tell from outside that the agent runs here (read over the Attach API)
+        System.setProperty(RUNNING_PROPERTY, "version=" + Version.get() + " start=" + (attached ? "attach" : "premain")
+                + " log=" + options.log());
         core.gate.register(inst);
         Thread agentThread = new AgentThread(core);
         core.gate.preparedBy(agentThread);
@@ -109,9 +121,32 @@ public final class AgentCore {
         Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
     }
 
+    /**
+     * A command from outside ({@code dump <pid>}), on the thread the Attach API runs agentmain on; returns
+     * the answer for the caller. Typed (Object) as {@link #start} is, for the launcher's reflective call.
+     */
+    public static Object command(Object name) {
+        AgentCore core = running;
+        if (core == null) {
+            return "error: the agent does not run in this JVM";
+        }
+        if (!"dump".equals(name)) {
+            return "error: unknown command " + name;
+        }
+        try {
+            if (!core.recordingReady.await(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || core.dumps == null) {
+                return "error: the agent is not measuring (see the log or stderr of the process)";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "error: interrupted";
+        }
+        return core.dumps.requestAndWait("dump command", TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS));
+    }
+
     /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
     private void runAgentThread() {
-        startOsInsight();
+        startInBackground();
         try {
             defineProbes.call();
         } catch (Throwable t) {
@@ -146,6 +181,9 @@ public final class AgentCore {
                         + AgentWarnings.describe(e) + "); measuring goes on without a log");
             }
         }
+        if (options.metricsEnabled()) {
+            metrics = new OpenMetricsFile(Paths.get(AgentOptions.expand(options.metrics(), pid, startTime)), pid);
+        }
         spawnLocks = new SpawnLocks(recording);
         spawnLocks.listen();
         if (options.discover() || !options.locks().isEmpty()) {
@@ -159,19 +197,23 @@ public final class AgentCore {
         processSampler = new ProcessSampler(recording);
         sampleProcess(); // the first interval has its values too
         dumps = startDumps(pid, startTime);
+        // for `dump <pid>`: where the dumps go and which signal asks for one (read over the Attach API)
+        System.setProperty(DUMPS_PROPERTY, dumps.directory().toAbsolutePath().toString());
+        System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
     }
 
     /**
-     * Per-spawn CPU, on a thread of its own: JNA (or the JDK's management classes) takes 100-200 ms to load,
-     * which runs beside ByteBuddy's start instead of after it. Spawns before it is ready have no CPU split.
+     * The parts that load a JDK module or a native library, on a thread of their own beside ByteBuddy's
+     * start: per-spawn CPU (JNA or the JDK's management classes, 100-200 ms), then the MBean. Spawns before
+     * the CPU source is ready have no CPU split.
      */
-    private void startOsInsight() {
-        Thread t = new Thread(this::loadOsInsight, "spawnlock-os");
+    private void startInBackground() {
+        Thread t = new Thread(this::setUpInBackground, "spawnlock-setup");
         t.setDaemon(true);
         t.start();
     }
 
-    private void loadOsInsight() {
+    private void setUpInBackground() {
         try {
             StringBuilder whyNotJna = new StringBuilder();
             ThreadUsage usage = ThreadUsage.best(whyNotJna);
@@ -185,6 +227,22 @@ public final class AgentCore {
         } catch (RuntimeException | LinkageError | InterruptedException e) {
             warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(e)
                     + "); spawns are measured without it");
+        }
+        try {
+            JfrEvents jfr = new JfrEvents(spawnLocks::deliverEachRelease);
+            spawnRecorder.emitTo(jfr, options.args());
+            spawnLocks.emitTo(jfr);
+            jfr.listen();
+        } catch (RuntimeException | LinkageError e) { // a runtime without jdk.jfr: the log says so, stderr stays clean
+            note("no JFR events: " + AgentWarnings.describe(e));
+        }
+        if (options.jmx() && recording != null) {
+            try {
+                Spawnlock.register(recording, dumps);
+            } catch (Exception | LinkageError e) {
+                warnings.warnOnce("jmx", "the MBean " + Spawnlock.NAME + " is not available ("
+                        + AgentWarnings.describe(e) + "); the log and dumps are not affected");
+            }
         }
     }
 
@@ -240,15 +298,13 @@ public final class AgentCore {
             } else {
                 recording.takeIntervals(h -> { }); // no log: the totals since start still move on, for dumps
             }
+            writeMetrics();
         }
     }
 
-    /** The dump triggers the options ask for, on the agent thread; null when none is on. */
+    /** The dumps, on the agent thread, with the triggers the options ask for; `dump <pid>` works always. */
     private Dumps startDumps(long pid, LocalDateTime startTime) {
         boolean signal = !"off".equalsIgnoreCase(options.signal());
-        if (!signal && options.dumpEveryNanos() == 0 && options.dumpOnWaitNanos() == 0) {
-            return null;
-        }
         Dumps d = new Dumps(Paths.get(AgentOptions.expand(options.dumps(), pid, startTime)), options.dumpEveryNanos(),
                 options.dumpOnWaitNanos(), options.maxDumps(), spawnLocks, recording, this::launchMechanism, warnings, this::note);
         d.writeOn(Thread.currentThread());
@@ -277,6 +333,21 @@ public final class AgentCore {
         }
         if (log != null) {
             log.close();
+        }
+        writeMetrics(); // after the log's last interval, so the file's counts are the log's
+    }
+
+    /** The OpenMetrics textfile, if asked for; an unwritable place is one warning, and later intervals try again. */
+    private void writeMetrics() {
+        OpenMetricsFile m = metrics;
+        if (m == null) {
+            return;
+        }
+        try {
+            m.write(recording.readSinceStart(m::render));
+        } catch (IOException | RuntimeException e) {
+            warnings.warnOnce("metrics", "cannot write the metrics file " + m.file() + " (" + AgentWarnings.describe(e)
+                    + "); measuring goes on and later intervals try again");
         }
     }
 
@@ -320,8 +391,9 @@ public final class AgentCore {
         if (!launchMechanismLogged && spawnRecorder.spawns() > 0) {
             launchMechanismLogged = true;
             String actual = LaunchMechanism.actual(inst);
-            if (actual != null && log != null) {
-                log.comment("launchMechanism=" + actual);
+            if (actual != null) {
+                spawnRecorder.launchMechanismIs(actual);
+                note("launchMechanism=" + actual);
             }
         }
     }

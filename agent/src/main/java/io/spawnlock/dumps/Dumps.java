@@ -42,6 +42,9 @@ public final class Dumps {
     /** Waits already dumped for, by thread: one dump per wait, not one per check. */
     private final Map<Thread, Long> dumpedWaits = new HashMap<>();
     private ChainedHandler signalHandler;
+    /** What became of the last trigger handled, and how many were; for {@link #requestAndWait}. */
+    private volatile String lastOutcome;
+    private volatile long outcomes;
 
     public Dumps(Path dir, long everyNanos, long onWaitNanos, int maxDumps, SpawnLocks locks, Recording recording,
                  Supplier<String> launchMechanism, AgentWarnings warnings, Consumer<String> notes) {
@@ -53,6 +56,10 @@ public final class Dumps {
         this.warnings = warnings;
         this.notes = notes;
         this.nextPeriodic = System.nanoTime() + everyNanos;
+    }
+
+    public Path directory() {
+        return dir;
     }
 
     /** The thread that writes dumps; woken by every request. */
@@ -128,10 +135,12 @@ public final class Dumps {
         }
         if (written >= maxDumps) {
             warnings.warnOnce("dump-limit", "no more dumps: " + maxDumps + " were written, the limit (maxDumps)");
+            outcome("not written: " + maxDumps + " dumps were written, the limit (maxDumps)");
             return;
         }
         if (now - lastDump < MIN_GAP_NANOS) {
             notes.accept("dump for " + trigger + " skipped: the previous one was less than 1s ago");
+            outcome("not written: the previous dump was less than 1s ago");
             return;
         }
         lastDump = now;
@@ -139,10 +148,34 @@ public final class Dumps {
             DumpWriter.Written w = writer.write(dir, trigger);
             written++;
             notes.accept("dump " + w.file + " for " + trigger + " written in " + io.spawnlock.recording.Units.nanos(w.nanos));
+            outcome("written: " + w.file.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             warnings.warnOnce("dump-write", "cannot write a dump in " + dir + " (" + AgentWarnings.describe(e)
                     + "); later dumps will try again");
+            outcome("not written: " + AgentWarnings.describe(e));
         }
+    }
+
+    private void outcome(String text) {
+        lastOutcome = text;
+        outcomes++; // the agent thread is the only writer
+    }
+
+    /**
+     * Asks for a dump and waits for what became of it: "written: <file>" or "not written: <why>"; for a
+     * command from outside, never on the agent thread.
+     */
+    public String requestAndWait(String trigger, long timeoutNanos) {
+        long before = outcomes;
+        request(trigger);
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (outcomes == before) {
+            if (System.nanoTime() - deadline > 0) {
+                return "not written: the agent did not get to it within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s";
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return lastOutcome;
     }
 
     /** A trigger text if a thread has waited for a spawn lock longer than the threshold (once per wait). */

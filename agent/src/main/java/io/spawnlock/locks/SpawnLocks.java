@@ -2,6 +2,7 @@ package io.spawnlock.locks;
 
 import io.spawnlock.probe.LockListener;
 import io.spawnlock.probe.LockProbe;
+import io.spawnlock.recording.EventSink;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.TagRecorder;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ public final class SpawnLocks implements LockListener {
     private final Map<String, Integer> ids = new HashMap<>(); // guarded by writer
     private volatile boolean full;
     private volatile Tags[] tags = new Tags[0];
+    private volatile EventSink sink;
     /** internal class name -> what to instrument there. Replaced whole on every change. */
     private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
 
@@ -138,6 +140,23 @@ public final class SpawnLocks implements LockListener {
         }
         record(t.hold, holdNanos, drained);
         record(t.queue, waiters, drained);
+        EventSink s = sink;
+        if (!drained && s != null && s.on()) { // delivered by the releasing thread itself: the event is its own
+            s.lock(t.name, waitNanos, holdNanos, overtaken, waiters);
+        }
+    }
+
+    /**
+     * Sends every acquisition to {@code eventSink} too, while it is on: the probe then hands each one over
+     * as the lock is released, on the releasing thread, instead of buffering it.
+     */
+    public void emitTo(EventSink eventSink) {
+        sink = eventSink;
+    }
+
+    /** Whether acquisitions go to the sink now; the sink says so when it turns on or off. */
+    public void deliverEachRelease(boolean on) {
+        LockProbe.deliverDirectly(on);
     }
 
     private static void record(TagRecorder tag, long value, boolean drained) {

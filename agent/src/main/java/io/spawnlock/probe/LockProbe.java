@@ -51,12 +51,19 @@ public final class LockProbe {
     };
 
     private static volatile LockListener listener;
+    /** Each release goes straight to the listener instead of the thread's buffer (while a JFR recording runs). */
+    private static volatile boolean direct;
 
     private static volatile Throwable listenerFailure;
     /** Per lock id; replaced whole (copy on write) when a lock is registered. */
     private static volatile Counters[] counters = new Counters[0];
 
     private LockProbe() {}
+
+    /** Whether each release is delivered at once, on the releasing thread (for per-event JFR), or buffered. */
+    public static void deliverDirectly(boolean on) {
+        direct = on;
+    }
 
     public static void setListener(LockListener newListener) {
         listener = newListener;
@@ -400,12 +407,16 @@ public final class LockProbe {
                 return;
             }
             depth = at; // entries above were left by exits we never saw: drop them with it
+            long hold = now - since[at];
+            if (direct) { // a JFR recording runs: the listener hears this on the releasing thread
+                deliver(listener, id, waited[at], overtakenBy[at], hold, waiters, false);
+                return;
+            }
             EventBuffer buffer = events;
             if (buffer == null) {
                 buffer = new EventBuffer();
                 events = buffer;
             }
-            long hold = now - since[at];
             if (!buffer.add(id, waited[at], overtakenBy[at], hold, waiters)
                     && !(drainOwn(buffer) && buffer.add(id, waited[at], overtakenBy[at], hold, waiters))) {
                 deliver(listener, id, waited[at], overtakenBy[at], hold, waiters, false);

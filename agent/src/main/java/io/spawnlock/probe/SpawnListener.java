@@ -23,6 +23,8 @@ public interface SpawnListener {
      * @param wallNanos wall time of the whole {@code ProcessBuilder.start} call
      * @param execNanos time spent in the native fork/exec call, or -1 when the spawn never reached it
      * @param failed    whether {@code start} threw
+     * @param builder   the {@code ProcessBuilder}
+     * @param process   the {@code Process} started, or null when {@code start} threw
      */
-    void spawnFinished(long wallNanos, long execNanos, boolean failed);
+    void spawnFinished(long wallNanos, long execNanos, boolean failed, Object builder, Object process);
 }

@@ -90,8 +90,11 @@ public final class SpawnProbe {
         listenerFailure = t;
     }
 
-    /** Called on every exit of {@code ProcessBuilder.start(Redirect[])}, normal or by exception. */
-    public static void spawnEnd(long startNanos, Throwable thrown) {
+    /**
+     * Called on every exit of {@code ProcessBuilder.start(Redirect[])}, normal or by exception, with the
+     * builder and the process it returned (null when it threw).
+     */
+    public static void spawnEnd(long startNanos, Throwable thrown, Object builder, Object process) {
         long now = System.nanoTime();
         InFlight state = IN_FLIGHT.get();
         long execNanos = state.execNanos;
@@ -108,7 +111,7 @@ public final class SpawnProbe {
             return;
         }
         try {
-            current.spawnFinished(now - startNanos, execNanos, thrown != null);
+            current.spawnFinished(now - startNanos, execNanos, thrown != null, builder, process);
         } catch (Throwable t) {
             drop(t);
         }

@@ -1,10 +1,12 @@
 package io.spawnlock.recording;
 
+import io.spawnlock.config.AgentOptions;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
+import io.spawnlock.spawn.LaunchMechanism;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,15 +26,24 @@ public final class SpawnRecorder implements SpawnListener {
     private volatile TagRecorder[] detail;
     /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
     private volatile ThreadUsage usage;
-    /** Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end. */
+    /**
+     * Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its
+     * end, then the CPU of the last native part (for the JFR event; -1 when not measured).
+     */
     private final ThreadLocal<long[]> readings = new ThreadLocal<long[]>() {
         @Override
         protected long[] initialValue() {
-            long[] r = new long[2 * ThreadUsage.FIELDS];
+            long[] r = new long[LAST_CPU + 1];
             r[ThreadUsage.CPU] = -1;
+            r[LAST_CPU] = -1;
             return r;
         }
     };
+    private static final int LAST_CPU = 2 * ThreadUsage.FIELDS;
+    /** Spawns one by one (JFR); null when none is connected. */
+    private volatile EventSink sink;
+    private volatile AgentOptions.Args commandShown = AgentOptions.Args.NONE;
+    private volatile String launchMechanism = LaunchMechanism.expected();
     private final LongAdder spawns = new LongAdder();
     private final SpawnLocks locks;
     private volatile LockDiscovery discovery;
@@ -105,6 +116,7 @@ public final class SpawnRecorder implements SpawnListener {
             return;
         }
         long onCpu = Math.min(r[end + ThreadUsage.CPU] - begin, execNanos);
+        r[LAST_CPU] = onCpu;
         cpu.record(onCpu);
         child.record(execNanos - onCpu);
         TagRecorder[] d = detail;
@@ -116,19 +128,27 @@ public final class SpawnRecorder implements SpawnListener {
     }
 
     @Override
-    public void spawnFinished(long wallNanos, long execNanos, boolean isFailed) {
+    public void spawnFinished(long wallNanos, long execNanos, boolean isFailed, Object builder, Object process) {
         (isFailed ? failed : spawn).record(wallNanos);
         if (execNanos >= 0) {
             exec.record(execNanos);
         }
         spawns.increment();
         int lock = locks.innermostHeld();
+        long waited = -1;
         if (lock >= 0) {
             locks.spawnUnder(lock, wallNanos, execNanos);
-            long waited = locks.innermostWait();
+            waited = locks.innermostWait();
             if (waited >= 0) {
                 lockWait.record(waited);
             }
+        }
+        EventSink s = sink;
+        if (s != null && s.on()) {
+            long[] r = readings.get();
+            s.spawn(wallNanos, execNanos, r[LAST_CPU], waited, lock >= 0 ? locks.name(lock) : null, launchMechanism,
+                    command(builder), process instanceof Process ? ((Process) process).pid() : -1, isFailed);
+            r[LAST_CPU] = -1;
         }
         LockDiscovery d = discovery;
         if (d != null) {
@@ -139,6 +159,37 @@ public final class SpawnRecorder implements SpawnListener {
                 discovery = null;
                 discoveryFailure = e;
             }
+        }
+    }
+
+    /** Sends every spawn to {@code eventSink} too, its command shown as {@code args} allows. */
+    public void emitTo(EventSink eventSink, AgentOptions.Args args) {
+        commandShown = args;
+        sink = eventSink;
+    }
+
+    /** The launch mechanism in effect, once the agent has read it after the first spawn. */
+    public void launchMechanismIs(String actual) {
+        launchMechanism = actual;
+    }
+
+    /** The command of a spawn as the {@code args} option allows: the file name, the path, or the whole line. */
+    private String command(Object builder) {
+        if (!(builder instanceof ProcessBuilder)) {
+            return null;
+        }
+        java.util.List<String> command = ((ProcessBuilder) builder).command();
+        if (command.isEmpty()) {
+            return "";
+        }
+        switch (commandShown) {
+            case FULL:
+                return String.join(" ", command);
+            case REDACTED:
+                return command.get(0);
+            default:
+                String program = command.get(0);
+                return program.substring(program.lastIndexOf('/') + 1);
         }
     }
 

@@ -17,7 +17,8 @@ final class ProcessBuilderStartAdvice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-        SpawnProbe.spawnEnd(startNanos, thrown);
+    static void exit(@Advice.Enter long startNanos, @Advice.Thrown Throwable thrown, @Advice.This Object builder,
+                     @Advice.Return Object process) {
+        SpawnProbe.spawnEnd(startNanos, thrown, builder, process);
     }
 }

@@ -28,13 +28,16 @@ class AgentOptionsTest {
         assertEquals(0L, o.dumpOnWaitNanos());
         assertEquals(AgentOptions.Args.NONE, o.args());
         assertFalse(o.strict());
+        assertFalse(o.metricsEnabled());
+        assertTrue(o.jmx());
         assertEquals(AgentOptions.KEYS, Arrays.asList(o.describe().keySet().toArray()));
     }
 
     @Test
     void everyKeyTakesAValidValue() {
         AgentOptions o = AgentOptions.parse("log=/var/log/x-%p.hlog, interval=250ms,locks=com.acme.Gate#start;com.acme.Gate.LOCK,"
-                + "discover=off,signal=SIGwinch,dumps=/tmp/d,dumpEvery=10s,dumpOnWait=500ms,args=redacted,strict=true");
+                + "discover=off,signal=SIGwinch,dumps=/tmp/d,dumpEvery=10s,dumpOnWait=500ms,args=redacted,strict=true,"
+                + "metrics=/var/lib/node/spawnlock-%p.prom,jmx=off");
         assertEquals("/var/log/x-%p.hlog", o.log());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(250), o.intervalNanos());
         assertEquals(Arrays.asList("com.acme.Gate#start", "com.acme.Gate.LOCK"), o.locks());
@@ -45,6 +48,8 @@ class AgentOptionsTest {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), o.dumpOnWaitNanos());
         assertEquals(AgentOptions.Args.REDACTED, o.args());
         assertTrue(o.strict());
+        assertEquals("/var/lib/node/spawnlock-%p.prom", o.metrics());
+        assertFalse(o.jmx());
     }
 
     @Test
@@ -58,8 +63,8 @@ class AgentOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict)",
-            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict)",
+            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx)",
+            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx)",
             "interval=               | option 'interval' has an empty value",
             "interval=5              | option interval: '5' needs a unit (ns, us, ms, s, m, h), e.g. 250ms or 5s",
             "interval=5x             | option interval: '5x' has an unknown unit 'x' (use ns, us, ms, s, m or h)",
@@ -70,6 +75,7 @@ class AgentOptionsTest {
             "log=a,log=b             | option 'log' is given twice",
             "discover=maybe          | option discover=maybe is not valid (use on or off)",
             "strict=yes              | option strict=yes is not valid (use true or false)",
+            "jmx=maybe               | option jmx=maybe is not valid (use on or off)",
             "args=some               | option args=some is not valid (use none, redacted, full)",
             "signal=USR2             | option signal=USR2 is not valid (use USR1, WINCH, URG or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)",
             "dumpEvery=10ms          | option dumpEvery=10ms is out of range (at least 1s)",

@@ -28,7 +28,7 @@ class SpawnProbeTest {
         }
 
         @Override
-        public void spawnFinished(long wall, long exec, boolean failed) {
+        public void spawnFinished(long wall, long exec, boolean failed, Object builder, Object process) {
             calls.add(new long[] {wall, exec, failed ? 1 : 0});
         }
     }
@@ -50,7 +50,7 @@ class SpawnProbeTest {
         SpawnProbe.execBegin();
         Thread.sleep(5);
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null);
+        SpawnProbe.spawnEnd(t0, null, null, null);
         assertEquals(1, calls.size());
         long[] c = calls.get(0);
         assertTrue(c[1] >= 5_000_000L, "exec " + c[1]);
@@ -69,7 +69,7 @@ class SpawnProbeTest {
         assertEquals(42, me.execCpuStart);
         assertTrue(me.execSince > 0);
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null);
+        SpawnProbe.spawnEnd(t0, null, null, null);
     }
 
     @Test
@@ -78,7 +78,7 @@ class SpawnProbeTest {
         long t0 = SpawnProbe.spawnBegin();
         SpawnProbe.execBegin();
         Thread.sleep(3);
-        SpawnProbe.spawnEnd(t0, new IOException("error=2"));
+        SpawnProbe.spawnEnd(t0, new IOException("error=2"), null, null);
         long[] c = calls.get(0);
         assertTrue(c[1] >= 3_000_000L, "exec " + c[1]);
         assertEquals(1, c[2]);
@@ -89,11 +89,11 @@ class SpawnProbeTest {
     void failureBeforeExecHasNoExecTime() {
         listen();
         long t0 = SpawnProbe.spawnBegin();
-        SpawnProbe.spawnEnd(t0, new IndexOutOfBoundsException());
+        SpawnProbe.spawnEnd(t0, new IndexOutOfBoundsException(), null, null);
         assertEquals(-1L, calls.get(0)[1]);
         // and the next spawn on this thread does not inherit anything
         long t1 = SpawnProbe.spawnBegin();
-        SpawnProbe.spawnEnd(t1, null);
+        SpawnProbe.spawnEnd(t1, null, null, null);
         assertEquals(-1L, calls.get(1)[1]);
     }
 
@@ -109,18 +109,18 @@ class SpawnProbeTest {
         long t0 = SpawnProbe.spawnBegin();
         SpawnProbe.execBegin(); // must not throw
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null);
+        SpawnProbe.spawnEnd(t0, null, null, null);
         assertSame(boom, SpawnProbe.listenerFailure());
         assertTrue(calls.isEmpty() && nativeEnds.isEmpty(), "a dropped listener hears nothing more");
         listen();
-        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null);
+        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null, null, null);
         assertEquals(1, calls.size());
     }
 
     @Test
     void noListenerNoWork() {
         SpawnProbe.setListener(null);
-        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null);
+        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null, null, null);
         assertTrue(calls.isEmpty());
     }
 }
