@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.dumps.Dumps;
 import io.spawnlock.export.JfrEvents;
 import io.spawnlock.export.OpenMetricsFile;
@@ -167,6 +168,7 @@ public final class AgentCore {
     }
 
     private void setUpRecording() {
+        TestFaults.armIfAllowed();
         recording = new Recording();
         long pid = ProcessHandle.current().pid();
         LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
@@ -328,6 +330,7 @@ public final class AgentCore {
             return;
         }
         if (spawnRecorder != null) {
+            recording.drainNow(); // a failure in delivering the last lock events is reported below, not lost
             checkHealth();
             sampleProcess(); // the last, partial interval has its values too
         }
@@ -382,6 +385,11 @@ public final class AgentCore {
         if (spawnLocks.full()) {
             warnings.warnOnce("lock-limit", "more than " + SpawnLocks.MAX_LOCKS + " spawn locks were found;"
                     + " the later ones are not measured");
+        }
+        Throwable usageFailure = spawnRecorder.usageFailure();
+        if (usageFailure != null) {
+            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(usageFailure)
+                    + "); spawns are measured without it");
         }
         Throwable discoveryFailure = spawnRecorder.discoveryFailure();
         if (discoveryFailure != null) {

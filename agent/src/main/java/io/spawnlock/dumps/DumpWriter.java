@@ -1,6 +1,7 @@
 package io.spawnlock.dumps;
 
 import io.spawnlock.recording.Units;
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.os.Facts;
 import io.spawnlock.locks.SpawnLocks;
@@ -71,6 +72,7 @@ final class DumpWriter {
     }
 
     Written write(Path dir, String trigger) throws IOException {
+        TestFaults.check("dump");
         long started = System.nanoTime();
         String text = render(trigger, started);
         createPrivateDirectory(dir);

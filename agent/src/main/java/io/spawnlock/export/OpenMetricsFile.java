@@ -1,5 +1,6 @@
 package io.spawnlock.export;
 
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class OpenMetricsFile {
 
     /** Replaces the file with {@code text}. */
     public void write(String text) throws IOException {
+        TestFaults.check("metrics");
         Path dir = file.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, ".spawnlock-metrics-", ".tmp"); // 0600 on POSIX
         try {

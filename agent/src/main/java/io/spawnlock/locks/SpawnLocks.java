@@ -1,5 +1,6 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.probe.LockListener;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.recording.EventSink;
@@ -133,6 +134,7 @@ public final class SpawnLocks implements LockListener {
     @Override
     public void acquiredAndReleased(int lockId, long waitNanos, long overtaken, long holdNanos, long waiters,
                                     boolean drained) {
+        TestFaults.check("lock-recording");
         Tags t = tags[lockId];
         if (waitNanos >= 0) {
             record(t.wait, waitNanos, drained);

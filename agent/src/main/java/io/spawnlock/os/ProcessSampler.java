@@ -1,5 +1,6 @@
 package io.spawnlock.os;
 
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.TagRecorder;
 import io.spawnlock.recording.Tags;
@@ -27,6 +28,7 @@ public final class ProcessSampler {
 
     /** Records one value of each; what cannot be read this time is left out. */
     public void sample() {
+        TestFaults.check("process-sample");
         Facts f = Facts.ofThisProcess();
         recordIfKnown(resident, f.residentBytes);
         recordIfKnown(anonNotHuge, f.anonNotHugeBytes);

@@ -1,11 +1,13 @@
 package io.spawnlock.recording;
 
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.core.AgentWarnings;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,11 @@ import org.HdrHistogram.HistogramLogWriter;
  * Writes every tag's interval histogram to an HdrHistogram interval log (format 1.3, with tags), flushed at
  * every interval and once more at shutdown, so a normal exit or SIGTERM loses nothing.
  *
+ * <p>Each interval is rendered in memory first and then written whole. If the write fails (a full disk, a
+ * file size limit), the file is cut back to its last complete line and the rendered text stays in memory,
+ * up to {@link #MAX_PENDING_BYTES}, to be written ahead of the next interval once the disk takes it again:
+ * the file only ever holds whole lines, and what was measured is not lost while memory allows.
+ *
  * <p>Intervals in which a tag recorded nothing are not written. Lines starting with {@code #[spawnlock} are
  * our comments; HdrHistogram's readers skip them.
  */
@@ -38,16 +45,25 @@ public final class IntervalLog {
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock(); // log thread vs shutdown hook; never a spawn path
     private final Queue<String> pendingComments = new ConcurrentLinkedQueue<>();
-    private final TrackingStream out;
+    /** Unwritten text kept at most: about an hour of 10 tags at 1-second intervals. */
+    static final int MAX_PENDING_BYTES = 32 << 20;
+    private final SeekableByteChannel file;
+    /** What the writer renders; moved to {@link #pending} after each interval. Guarded by lock. */
+    private final ByteArrayOutputStream rendered = new ByteArrayOutputStream(64 * 1024);
+    private final PrintStream renderer;
     private final HistogramLogWriter writer;
+    /** Rendered, not yet in the file. Guarded by lock. */
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private boolean dropping;
     private boolean closed;
 
-    private IntervalLog(Recording recording, AgentWarnings warnings, Path path, OutputStream file) {
+    private IntervalLog(Recording recording, AgentWarnings warnings, Path path, SeekableByteChannel file) {
         this.recording = recording;
         this.warnings = warnings;
         this.path = path;
-        this.out = new TrackingStream(new BufferedOutputStream(file, 64 * 1024));
-        this.writer = new HistogramLogWriter(out);
+        this.file = file;
+        this.renderer = new PrintStream(rendered, false, StandardCharsets.UTF_8);
+        this.writer = new HistogramLogWriter(renderer);
     }
 
     /**
@@ -63,14 +79,12 @@ public final class IntervalLog {
         Path path = requested;
         for (int attempt = 1; ; attempt++) {
             try {
-                OutputStream file = Channels.newOutputStream(Files.newByteChannel(path,
-                        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE));
+                SeekableByteChannel file = Files.newByteChannel(path,
+                        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE);
                 if (!path.equals(requested)) {
                     warnings.warnOnce("log-renamed", requested + " already exists; logging to " + path);
                 }
-                IntervalLog log = new IntervalLog(recording, warnings, path, file);
-                log.writeHeader(headerComments, startMillis);
-                return log;
+                return over(file, path, recording, warnings, headerComments, startMillis);
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) {
                     throw e;
@@ -78,6 +92,14 @@ public final class IntervalLog {
                 path = numbered(requested, attempt);
             }
         }
+    }
+
+    /** A log written into {@code file}, an open, empty channel at {@code path}; the header goes first. */
+    static IntervalLog over(SeekableByteChannel file, Path path, Recording recording, AgentWarnings warnings,
+                            List<String> headerComments, long startMillis) throws IOException {
+        IntervalLog log = new IntervalLog(recording, warnings, path, file);
+        log.writeHeader(headerComments, startMillis);
+        return log;
     }
 
     static Path numbered(Path path, int n) {
@@ -100,8 +122,56 @@ public final class IntervalLog {
         writer.setBaseTime(startMillis);
         writer.outputBaseTime(startMillis);
         writer.outputLegend();
-        out.flush();
-        out.check();
+        moveRendered();
+        if (!writePending()) {
+            throw new IOException("cannot write the header of " + path);
+        }
+    }
+
+    /** The writer's output so far joins the text to write, unless too much is waiting already. */
+    private void moveRendered() {
+        renderer.flush();
+        if (pending.size() + rendered.size() <= MAX_PENDING_BYTES) {
+            pending.writeBytes(rendered.toByteArray());
+        } else if (!dropping) {
+            dropping = true;
+            warnings.warnOnce("log-full", "more than " + (MAX_PENDING_BYTES >> 20) + " MiB of the log could not be written to "
+                    + path + "; later intervals are dropped until it can");
+        }
+        rendered.reset();
+    }
+
+    /**
+     * Writes the waiting text whole, or not at all: on a failure the file is cut back to where it was, and
+     * the text waits for the next try. True if nothing is waiting any more.
+     */
+    private boolean writePending() {
+        if (pending.size() == 0) {
+            return true;
+        }
+        long before = -1;
+        try {
+            before = file.position();
+            ByteBuffer text = ByteBuffer.wrap(pending.toByteArray());
+            while (text.hasRemaining()) {
+                file.write(text);
+            }
+            pending.reset();
+            dropping = false;
+            return true;
+        } catch (IOException e) {
+            try {
+                if (before >= 0) {
+                    file.truncate(before);
+                    file.position(before);
+                }
+            } catch (IOException again) {
+                // nothing more to do: the next successful write starts where the file ends
+            }
+            warnings.warnOnce("log-write", "cannot write " + path + " (" + AgentWarnings.describe(e) + "); measuring goes on"
+                    + " and the intervals wait in memory (up to " + (MAX_PENDING_BYTES >> 20) + " MiB) until the log can be written");
+            return false;
+        }
     }
 
     /** Adds a comment line, written with the next interval. */
@@ -116,6 +186,7 @@ public final class IntervalLog {
             if (closed) {
                 return false;
             }
+            TestFaults.check("log");
             String c;
             while ((c = pendingComments.poll()) != null) {
                 writer.outputComment("[spawnlock " + c + "]");
@@ -125,10 +196,11 @@ public final class IntervalLog {
                     writer.outputIntervalHistogram(h);
                 }
             });
-            out.flush();
-            out.check();
+            moveRendered();
+            writePending();
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            rendered.reset();
             warnings.warnOnce("log-write", "cannot write " + path + " (" + AgentWarnings.describe(e)
                     + "); recording goes on, this interval is not in the log");
             return true;
@@ -144,63 +216,14 @@ public final class IntervalLog {
         try {
             if (!closed) {
                 closed = true;
-                writer.close();
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    // the last write said what was wrong, if anything
+                }
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Remembers the first write failure, which PrintStream (inside HistogramLogWriter) would swallow. */
-    private static final class TrackingStream extends FilterOutputStream {
-        private IOException failure;
-
-        TrackingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                remember(e);
-                throw e;
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                remember(e);
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                remember(e);
-                throw e;
-            }
-        }
-
-        private void remember(IOException e) {
-            if (failure == null) {
-                failure = e;
-            }
-        }
-
-        void check() throws IOException {
-            IOException f = failure;
-            failure = null;
-            if (f != null) {
-                throw f;
-            }
         }
     }
 }

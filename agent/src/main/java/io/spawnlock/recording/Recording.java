@@ -42,6 +42,16 @@ public final class Recording {
         drainLock.unlock();
     }
 
+    /** Moves the buffered events into the tags now (at exit, so that what they cause is reported before the log closes). */
+    public void drainNow() {
+        drainLock.lock();
+        try {
+            runDrainer();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
     /** Drains, then hands every tag's interval histogram to {@code out}; the histograms are reused after. */
     public void takeIntervals(Consumer<Histogram> out) {
         drainLock.lock();

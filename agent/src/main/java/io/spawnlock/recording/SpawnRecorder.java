@@ -1,6 +1,7 @@
 package io.spawnlock.recording;
 
 import io.spawnlock.config.AgentOptions;
+import io.spawnlock.config.TestFaults;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.os.ThreadUsage;
@@ -26,6 +27,7 @@ public final class SpawnRecorder implements SpawnListener {
     private volatile TagRecorder[] detail;
     /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
     private volatile ThreadUsage usage;
+    private volatile Throwable usageFailure;
     /**
      * Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its
      * end, then the CPU of the last native part (for the JFR event; -1 when not measured).
@@ -99,10 +101,27 @@ public final class SpawnRecorder implements SpawnListener {
             return -1;
         }
         long[] r = readings.get();
-        if (!u.read(r, 0)) {
+        try {
+            TestFaults.check("os");
+            if (!u.read(r, 0)) {
+                r[ThreadUsage.CPU] = -1;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            usageFailed(e);
             r[ThreadUsage.CPU] = -1;
         }
         return r[ThreadUsage.CPU];
+    }
+
+    /** The CPU source broke: spawns go on being measured, without it, and the agent says so once. */
+    private void usageFailed(Throwable e) {
+        usage = null;
+        usageFailure = e;
+    }
+
+    /** Why the CPU source was dropped, or null while it works. */
+    public Throwable usageFailure() {
+        return usageFailure;
     }
 
     @Override
@@ -112,7 +131,12 @@ public final class SpawnRecorder implements SpawnListener {
         long begin = r[ThreadUsage.CPU];
         r[ThreadUsage.CPU] = -1;
         int end = ThreadUsage.FIELDS;
-        if (u == null || begin < 0 || !u.read(r, end)) {
+        try {
+            if (u == null || begin < 0 || !u.read(r, end)) {
+                return;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            usageFailed(e);
             return;
         }
         long onCpu = Math.min(r[end + ThreadUsage.CPU] - begin, execNanos);
@@ -129,6 +153,7 @@ public final class SpawnRecorder implements SpawnListener {
 
     @Override
     public void spawnFinished(long wallNanos, long execNanos, boolean isFailed, Object builder, Object process) {
+        TestFaults.check("spawn-recording");
         (isFailed ? failed : spawn).record(wallNanos);
         if (execNanos >= 0) {
             exec.record(execNanos);

@@ -81,6 +81,8 @@ class AgentOptionsTest {
             "dumpEvery=10ms          | option dumpEvery=10ms is out of range (at least 1s)",
             "maxDumps=0              | option maxDumps=0 is out of range (1 to 10000)",
             "maxDumps=lots           | option maxDumps=lots is not a whole number (1 to 10000)",
+            "maxDumps=99999999999    | option maxDumps=99999999999 is not a whole number (1 to 10000)",
+            "dumpOnWait=soon         | option dumpOnWait: 'soon' is not a duration (examples: 250ms, 5s, 2m)",
             "locks=Gate              | option locks: 'Gate' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=com.acme.Gate#    | option locks: 'com.acme.Gate#' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=a..b              | option locks: 'a..b' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",

@@ -1,6 +1,7 @@
 package io.spawnlock.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,35 @@ class LockProbeTest {
         ReentrantLock lock = new ReentrantLock();
         assertThrows(IllegalMonitorStateException.class, () -> LockProbe.unlock(lock, id));
         assertEquals(List.of(), drained());
+    }
+
+    @Test
+    void aThrowingListenerIsDroppedAndTheLockWorksOn() {
+        RuntimeException boom = new IllegalStateException("boom");
+        LockProbe.setListener(new LockListener() {
+            @Override
+            public void acquiredAndReleased(int lockId, long wait, long overtaken, long hold, long waiters, boolean drained) {
+                throw boom;
+            }
+
+            @Override
+            public boolean beginDrain() {
+                return true;
+            }
+
+            @Override
+            public void endDrain() {
+            }
+        });
+        ReentrantLock lock = new ReentrantLock();
+        LockProbe.lock(lock, id);
+        LockProbe.unlock(lock, id);
+        LockProbe.drain(); // delivers to the throwing listener: must not throw
+        assertSame(boom, LockProbe.listenerFailure());
+        LockProbe.lock(lock, id); // the lock still works for the application
+        assertTrue(lock.isHeldByCurrentThread());
+        LockProbe.unlock(lock, id);
+        assertTrue(!lock.isLocked());
     }
 
     @Test

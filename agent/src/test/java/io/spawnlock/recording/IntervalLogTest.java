@@ -47,6 +47,63 @@ class IntervalLogTest {
         return counts;
     }
 
+    /** A file on a disk that fills up: while full, a write stores half of what it is given, then fails. */
+    static final class FillingDisk implements java.nio.channels.SeekableByteChannel {
+        private final java.nio.channels.FileChannel file;
+        volatile boolean full;
+
+        FillingDisk(Path path) throws Exception {
+            file = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) throws java.io.IOException {
+            if (full) {
+                java.nio.ByteBuffer half = src.slice();
+                half.limit(Math.max(1, src.remaining() / 2));
+                file.write(half);
+                throw new java.io.IOException("No space left on device");
+            }
+            return file.write(src);
+        }
+
+        @Override public int read(java.nio.ByteBuffer dst) { throw new UnsupportedOperationException(); }
+        @Override public long position() throws java.io.IOException { return file.position(); }
+        @Override public java.nio.channels.SeekableByteChannel position(long p) throws java.io.IOException { file.position(p); return this; }
+        @Override public long size() throws java.io.IOException { return file.size(); }
+        @Override public java.nio.channels.SeekableByteChannel truncate(long size) throws java.io.IOException { file.truncate(size); return this; }
+        @Override public boolean isOpen() { return file.isOpen(); }
+        @Override public void close() throws java.io.IOException { file.close(); }
+    }
+
+    @Test
+    void aFullDiskKeepsTheIntervalsInMemoryAndTheFileWhole() throws Exception {
+        Path path = dir.resolve("full.hlog");
+        FillingDisk disk = new FillingDisk(path);
+        IntervalLog log = IntervalLog.over(disk, path, recording, warnings, Arrays.asList("test header"), System.currentTimeMillis());
+        TagRecorder spawn = recording.tag(Tags.SPAWN);
+        spawn.record(1000);
+        log.writeInterval();
+        disk.full = true;
+        for (int interval = 0; interval < 3; interval++) {
+            spawn.record(2000);
+            spawn.record(3000);
+            log.writeInterval();
+            // whatever the failed writes left is cut away: HdrHistogram's reader reads the file to its end
+            assertEquals(1L, readCounts(path).get(Tags.SPAWN)[0], "only the interval written before the disk filled");
+        }
+        String said = stderr.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.split("\n").length, said);
+        assertTrue(said.contains("No space left on device") && said.contains("wait in memory"), said);
+        disk.full = false; // space again: everything waiting is written, in order, before the next interval
+        spawn.record(4000);
+        log.close();
+        long[] counts = readCounts(path).get(Tags.SPAWN);
+        assertEquals(8L, counts[0], "nothing measured while the disk was full is lost");
+        assertEquals(5L, counts[1], "every interval, each on its own line");
+    }
+
     @Test
     void everyRecordedValueIsInTheLogUnderItsTag() throws Exception {
         Path path = dir.resolve("a.hlog");

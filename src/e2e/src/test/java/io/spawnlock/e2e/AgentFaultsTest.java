@@ -1,0 +1,152 @@
+package io.spawnlock.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spawnlock.e2e.fixtures.FaultApp;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A fault inside each part of the agent: the application's output and exit stay what they are without
+ * the agent, the part says so once and stops, and the other parts go on. Faults are armed through a copy of
+ * the agent jar whose manifest allows them; the released jar ignores the property (checked too).
+ */
+class AgentFaultsTest {
+    private static final Path FAULTY_JAR = faultyJar();
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> jdksAndParts() {
+        return Jdks.all().flatMap(jdk -> Stream.of("spawn-recording", "lock-recording", "log", "dump", "os", "metrics",
+                "process-sample").map(part -> Arguments.of(jdk, part)));
+    }
+
+    @ParameterizedTest(name = "{0}, fault in {1}")
+    @MethodSource("jdksAndParts")
+    void aFaultInOnePartLeavesTheApplicationAndTheOtherPartsAlone(Jdks.Jdk jdk, String part) throws Exception {
+        ForkedJvm.Result without = ForkedJvm.on(jdk).fixture(FaultApp.class).run();
+        Path log = dir.resolve("f.hlog");
+        Path dumps = dir.resolve("dumps");
+        Path prom = dir.resolve("f.prom");
+        ForkedJvm.Result with = ForkedJvm.on(jdk).args("-D" + "spawnlock.test.faults=" + part,
+                "-javaagent:" + FAULTY_JAR + "=log=" + log + ",interval=200ms,dumps=" + dumps + ",metrics=" + prom
+                        + ",locks=io.spawnlock.e2e.fixtures.FaultApp.LOCK") // measured from the start, with or without spawn recording
+                .fixture(FaultApp.class).run();
+
+        assertEquals(without.exitCode, with.exitCode, with.toString());
+        assertEquals(without.stdout, with.stdout, "the agent changed what the application did\n" + with);
+        String[] lines = with.stderr.split("\n");
+        assertEquals(1, lines.length, "one line, once: " + with.stderr);
+        assertTrue(lines[0].startsWith("spawnlock: ") && lines[0].contains("injected fault in " + part), with.stderr);
+
+        Map<String, Long> counts = HistogramLogs.counts(log);
+        boolean dumped = Files.isDirectory(dumps) && Files.list(dumps).anyMatch(f -> f.toString().endsWith(".txt"));
+        switch (part) {
+            case "spawn-recording":
+                assertFalse(counts.containsKey("spawn"), counts.toString());
+                assertEquals(10L, counts.get("lock.hold.io.spawnlock.e2e.fixtures.FaultApp.LOCK"), "locks go on\n" + counts);
+                break;
+            case "lock-recording":
+                assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), "spawns go on\n" + counts);
+                assertFalse(counts.containsKey("lock.hold.io.spawnlock.e2e.fixtures.FaultApp.LOCK"), counts.toString());
+                break;
+            case "log":
+                assertTrue(counts.isEmpty(), counts.toString());
+                assertTrue(dumped, "dumps go on without the log");
+                break;
+            case "os":
+                assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), counts.toString());
+                assertFalse(counts.containsKey("spawn.cpu"), counts.toString());
+                break;
+            default:
+                assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), counts.toString());
+        }
+        assertEquals(!part.equals("dump"), dumped, "the dump is written unless its own part fails");
+        assertEquals(!part.equals("metrics"), Files.exists(prom), "the textfile is written unless its own part fails");
+    }
+
+    /**
+     * A disk that fills up, as a file size limit (RLIMIT_FSIZE, which HotSpot turns into EFBIG rather than a
+     * signal): one warning, the application as without the agent, and a log of whole lines only.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aFullDiskIsOneWarningAndTheLogKeepsWholeLines(Jdks.Jdk jdk) throws Exception {
+        ForkedJvm.Result without = ForkedJvm.on(jdk).fixture(FaultApp.class).run();
+        Path log = dir.resolve("small.hlog");
+        String java = String.join(" ", jdk.java().toString(), "-javaagent:" + ForkedJvm.AGENT_JAR + "=log=" + log
+                + ",interval=100ms,signal=off", "-cp", ForkedJvm.FIXTURES.toString(), FaultApp.class.getName());
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 3 && exec " + java).start(); // 3 KiB per file: the header and an interval or two
+        ForkedJvm.StreamCollector out = new ForkedJvm.StreamCollector(p.getInputStream());
+        ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
+        assertEquals(0, p.waitFor(), err.text());
+        assertEquals(without.stdout, out.text(), "the agent changed what the application did");
+        String[] lines = err.text().split("\n");
+        assertEquals(1, lines.length, err.text());
+        assertTrue(lines[0].startsWith("spawnlock: cannot write " + log + " (java.io.IOException: File too large)"), err.text());
+        assertTrue(Files.size(log) <= 3 * 1024, "the limit held");
+        Map<String, Long> counts = HistogramLogs.counts(log); // HdrHistogram's reader: whole lines to the end
+        assertTrue(counts.getOrDefault("spawn", 0L) < 11, "not all fit: the limit was hit\n" + counts);
+        ForkedJvm.Result report = ForkedJvm.on(jdk).args("-jar", ForkedJvm.AGENT_JAR.toString(), "report", log.toString()).run();
+        assertEquals(0, report.exitCode, "report reads it without a complaint\n" + report);
+    }
+
+    /** The released jar: the property alone arms nothing. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void theReleasedJarIgnoresTheFaultProperty(Jdks.Jdk jdk) throws Exception {
+        Path log = dir.resolve("r.hlog");
+        ForkedJvm.Result r = ForkedJvm.on(jdk).args("-Dspawnlock.test.faults=spawn-recording,log,dump")
+                .agent("log=" + log + ",interval=200ms,dumps=" + dir.resolve("d")).fixture(FaultApp.class).run();
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("", r.stderr, r.toString());
+        Map<String, Long> counts = HistogramLogs.counts(log);
+        assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), counts.toString());
+    }
+
+    /** A copy of the agent jar whose manifest allows test faults. */
+    private static Path faultyJar() {
+        try {
+            Path target = Paths.get("target", "spawnlock-agent-test-faults.jar").toAbsolutePath();
+            try (JarFile in = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+                Manifest manifest = new Manifest(in.getManifest());
+                manifest.getMainAttributes().put(new Attributes.Name("Spawnlock-Test-Faults"), "allowed");
+                try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
+                    Enumeration<JarEntry> entries = in.entries();
+                    while (entries.hasMoreElements()) {
+                        JarEntry e = entries.nextElement();
+                        if (e.getName().equals(JarFile.MANIFEST_NAME)) {
+                            continue;
+                        }
+                        out.putNextEntry(new JarEntry(e.getName()));
+                        try (InputStream data = in.getInputStream(e)) {
+                            data.transferTo(out);
+                        }
+                        out.closeEntry();
+                    }
+                }
+            }
+            return target;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the test-faults jar", e);
+        }
+    }
+}
