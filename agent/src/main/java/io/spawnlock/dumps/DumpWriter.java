@@ -9,19 +9,15 @@ import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.PrivateFiles;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -78,19 +74,7 @@ final class DumpWriter {
         createPrivateDirectory(dir);
         long pid = ProcessHandle.current().pid();
         Path target = dir.resolve("spawnlock-dump-" + pid + "-" + LocalDateTime.now().format(NAME_TIME) + ".txt");
-        Path temp = Files.createTempFile(dir, ".spawnlock-dump-", ".tmp"); // 0600 on POSIX
-        try {
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
-                w.write(text);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateFiles.writeWhole(target, text);
         return new Written(target, System.nanoTime() - started);
     }
 

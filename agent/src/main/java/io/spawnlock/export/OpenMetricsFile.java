@@ -2,15 +2,10 @@ package io.spawnlock.export;
 
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.PrivateFiles;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -45,20 +40,7 @@ public final class OpenMetricsFile {
     /** Replaces the file with {@code text}. */
     public void write(String text) throws IOException {
         TestFaults.check("metrics");
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, ".spawnlock-metrics-", ".tmp"); // 0600 on POSIX
-        try {
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
-                w.write(text);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateFiles.writeWhole(file, text);
     }
 
     static String render(Map<String, Histogram> sinceStart, long pid) {
