@@ -70,6 +70,8 @@ public final class AgentCore {
     /** Used by the agent thread and, at exit, the shutdown hook. */
     private volatile ProcessSampler processSampler;
     private OpenMetricsFile metrics;
+    /** The MBean until it is registered; set by the set-up thread, registered by the agent thread. */
+    private volatile Spawnlock mbean;
     private volatile boolean launchMechanismLogged;
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
@@ -239,12 +241,28 @@ public final class AgentCore {
             note("no JFR events: " + AgentWarnings.describe(e));
         }
         if (options.jmx() && recording != null) {
-            try {
-                Spawnlock.register(recording, dumps);
-            } catch (Exception | LinkageError e) {
-                warnings.warnOnce("jmx", "the MBean " + Spawnlock.NAME + " is not available ("
-                        + AgentWarnings.describe(e) + "); the log and dumps are not affected");
+            mbean = new Spawnlock(recording, dumps);
+        }
+    }
+
+    /**
+     * Registers the MBean once the JVM has an MBean server, made by the application, its container or a JMX
+     * client (JConsole starts the local management agent): creating the platform server ourselves at start
+     * would fix its builder before an application server sets its own. Checked every interval.
+     */
+    private void registerMBeanWhenThereIsAServer() {
+        Spawnlock m = mbean;
+        if (m == null) {
+            return;
+        }
+        try {
+            if (m.registerIfAServerExists()) {
+                mbean = null;
             }
+        } catch (Exception | LinkageError e) {
+            mbean = null;
+            warnings.warnOnce("jmx", "the MBean " + Spawnlock.NAME + " is not available ("
+                    + AgentWarnings.describe(e) + "); the log and dumps are not affected");
         }
     }
 
@@ -290,6 +308,7 @@ public final class AgentCore {
             next += interval;
             checkHealth();
             sampleProcess();
+            registerMBeanWhenThereIsAServer();
             if (dumps != null) {
                 dumps.keepSignalHandler();
             }

@@ -9,24 +9,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import org.HdrHistogram.Histogram;
 
-/** The MBean {@code io.spawnlock:type=Spawnlock}, registered in the platform MBean server (no connector, no port). */
+/**
+ * The MBean {@code io.spawnlock:type=Spawnlock}, registered in the platform MBean server (no connector, no
+ * port) once the JVM has an MBean server at all.
+ */
 public final class Spawnlock implements SpawnlockMXBean {
     public static final String NAME = "io.spawnlock:type=Spawnlock";
 
     private final Recording recording;
     private final Dumps dumps;
 
-    private Spawnlock(Recording recording, Dumps dumps) {
+    public Spawnlock(Recording recording, Dumps dumps) {
         this.recording = recording;
         this.dumps = dumps;
     }
 
-    /** Registers the MBean; a second agent's registration (or any clash) is an exception the caller reports. */
-    public static void register(Recording recording, Dumps dumps) throws JMException {
-        ManagementFactory.getPlatformMBeanServer().registerMBean(new Spawnlock(recording, dumps), new ObjectName(NAME));
+    /**
+     * Registers this MBean in the platform MBean server if the JVM has made an MBean server already (the
+     * platform one is made through {@link MBeanServerFactory#createMBeanServer}, so it is listed); false,
+     * and nothing created, otherwise. A clash is an exception the caller reports.
+     */
+    public boolean registerIfAServerExists() throws JMException {
+        if (MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+            return false;
+        }
+        ManagementFactory.getPlatformMBeanServer().registerMBean(this, new ObjectName(NAME));
+        return true;
     }
 
     @Override

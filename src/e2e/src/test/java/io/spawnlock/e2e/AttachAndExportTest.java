@@ -137,6 +137,16 @@ class AttachAndExportTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void theAgentNeverMakesTheMBeanServerItself(Jdks.Jdk jdk) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.on(jdk).agent("log=" + dir.resolve("n.hlog") + ",interval=200ms")
+                .fixture(io.spawnlock.e2e.fixtures.NoJmxApp.class).run();
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("mbean servers 0\n", r.stdout, "an application server could not install its own builder after us");
+        assertEquals("", r.stderr);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
     void noNetworkSocketInAnyMode(Jdks.Jdk jdk) throws Exception {
         Path prom = dir.resolve("p.prom");
         Process withEverything = ForkedJvm.on(jdk).in(dir)
