@@ -16,15 +16,17 @@ public interface SpawnListener {
      * Just after the native fork/exec, returned or thrown.
      *
      * @param execNanos its wall time
+     * @return the thread's CPU time in it, handed back with {@link #spawnFinished}, or -1 if not measured
      */
-    void nativeEnd(long execNanos);
+    long nativeEnd(long execNanos);
 
     /**
      * @param wallNanos wall time of the whole {@code ProcessBuilder.start} call
      * @param execNanos time spent in the native fork/exec call, or -1 when the spawn never reached it
+     * @param cpuNanos  the spawning thread's CPU time in that call, as {@link #nativeEnd} answered, or -1
      * @param failed    whether {@code start} threw
      * @param builder   the {@code ProcessBuilder}
      * @param process   the {@code Process} started, or null when {@code start} threw
      */
-    void spawnFinished(long wallNanos, long execNanos, boolean failed, Object builder, Object process);
+    void spawnFinished(long wallNanos, long execNanos, long cpuNanos, boolean failed, Object builder, Object process);
 }

@@ -42,6 +42,7 @@ public final class SpawnProbe {
         InFlight state = IN_FLIGHT.get();
         state.execStartNanos = 0L;
         state.execNanos = -1L;
+        state.execCpuNanos = -1L;
         long now = System.nanoTime();
         state.spawnStartNanos = now;
         return now;
@@ -69,19 +70,21 @@ public final class SpawnProbe {
         if (state.execStartNanos != 0L) {
             state.execNanos = System.nanoTime() - state.execStartNanos;
             state.execStartNanos = 0L;
-            nativeEnded(state.execNanos);
+            state.execCpuNanos = nativeEnded(state.execNanos);
         }
     }
 
-    private static void nativeEnded(long execNanos) {
+    /** The listener's CPU time of the native part just ended, or -1. */
+    private static long nativeEnded(long execNanos) {
         SpawnListener current = listener;
         if (current != null) {
             try {
-                current.nativeEnd(execNanos);
+                return current.nativeEnd(execNanos);
             } catch (Throwable t) {
                 drop(t);
             }
         }
+        return -1L;
     }
 
     /** A broken recorder must never reach the application: drop it and leave the cause for the agent. */
@@ -102,16 +105,18 @@ public final class SpawnProbe {
             // forkAndExec threw: its time still belongs to this spawn's native phase.
             execNanos = now - state.execStartNanos;
             state.execStartNanos = 0L;
-            nativeEnded(execNanos);
+            state.execCpuNanos = nativeEnded(execNanos);
         }
+        long cpuNanos = state.execCpuNanos;
         state.execNanos = -1L;
+        state.execCpuNanos = -1L;
         state.spawnStartNanos = 0L;
         SpawnListener current = listener;
         if (current == null) {
             return;
         }
         try {
-            current.spawnFinished(now - startNanos, execNanos, thrown != null, builder, process);
+            current.spawnFinished(now - startNanos, execNanos, cpuNanos, thrown != null, builder, process);
         } catch (Throwable t) {
             drop(t);
         }
@@ -158,6 +163,7 @@ public final class SpawnProbe {
         long execStartNanos;
         long execCpuStart = -1L;
         long execNanos = -1L;
+        long execCpuNanos = -1L;
 
         InFlight(Thread owner) {
             this.owner = owner;

@@ -28,20 +28,15 @@ public final class SpawnRecorder implements SpawnListener {
     /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
     private volatile ThreadUsage usage;
     private volatile Throwable usageFailure;
-    /**
-     * Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its
-     * end, then the CPU of the last native part (for the JFR event; -1 when not measured).
-     */
+    /** Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end. */
     private final ThreadLocal<long[]> readings = new ThreadLocal<long[]>() {
         @Override
         protected long[] initialValue() {
-            long[] r = new long[LAST_CPU + 1];
+            long[] r = new long[2 * ThreadUsage.FIELDS];
             r[ThreadUsage.CPU] = -1;
-            r[LAST_CPU] = -1;
             return r;
         }
     };
-    private static final int LAST_CPU = 2 * ThreadUsage.FIELDS;
     /** Spawns one by one (JFR); null when none is connected. */
     private volatile EventSink sink;
     private volatile AgentOptions.Args commandShown = AgentOptions.Args.NONE;
@@ -125,7 +120,7 @@ public final class SpawnRecorder implements SpawnListener {
     }
 
     @Override
-    public void nativeEnd(long execNanos) {
+    public long nativeEnd(long execNanos) {
         ThreadUsage u = usage;
         long[] r = readings.get();
         long begin = r[ThreadUsage.CPU];
@@ -133,14 +128,13 @@ public final class SpawnRecorder implements SpawnListener {
         int end = ThreadUsage.FIELDS;
         try {
             if (u == null || begin < 0 || !u.read(r, end)) {
-                return;
+                return -1;
             }
         } catch (RuntimeException | LinkageError e) {
             usageFailed(e);
-            return;
+            return -1;
         }
         long onCpu = Math.min(r[end + ThreadUsage.CPU] - begin, execNanos);
-        r[LAST_CPU] = onCpu;
         cpu.record(onCpu);
         child.record(execNanos - onCpu);
         TagRecorder[] d = detail;
@@ -149,10 +143,12 @@ public final class SpawnRecorder implements SpawnListener {
             d[1].record(r[end + ThreadUsage.MINOR_FAULTS] - r[ThreadUsage.MINOR_FAULTS]);
             d[2].record(r[end + ThreadUsage.VOLUNTARY_SWITCHES] - r[ThreadUsage.VOLUNTARY_SWITCHES]);
         }
+        return onCpu;
     }
 
     @Override
-    public void spawnFinished(long wallNanos, long execNanos, boolean isFailed, Object builder, Object process) {
+    public void spawnFinished(long wallNanos, long execNanos, long cpuNanos, boolean isFailed, Object builder,
+                              Object process) {
         TestFaults.check("spawn-recording");
         (isFailed ? failed : spawn).record(wallNanos);
         if (execNanos >= 0) {
@@ -170,10 +166,8 @@ public final class SpawnRecorder implements SpawnListener {
         }
         EventSink s = sink;
         if (s != null && s.on()) {
-            long[] r = readings.get();
-            s.spawn(wallNanos, execNanos, r[LAST_CPU], waited, lock >= 0 ? locks.name(lock) : null, launchMechanism,
+            s.spawn(wallNanos, execNanos, cpuNanos, waited, lock >= 0 ? locks.name(lock) : null, launchMechanism,
                     command(builder), process instanceof Process ? ((Process) process).pid() : -1, isFailed);
-            r[LAST_CPU] = -1;
         }
         LockDiscovery d = discovery;
         if (d != null) {

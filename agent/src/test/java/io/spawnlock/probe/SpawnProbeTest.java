@@ -23,13 +23,14 @@ class SpawnProbeTest {
         }
 
         @Override
-        public void nativeEnd(long execNanos) {
+        public long nativeEnd(long execNanos) {
             nativeEnds.add(execNanos);
+            return 7; // the CPU it measured, handed back with the spawn
         }
 
         @Override
-        public void spawnFinished(long wall, long exec, boolean failed, Object builder, Object process) {
-            calls.add(new long[] {wall, exec, failed ? 1 : 0});
+        public void spawnFinished(long wall, long exec, long cpu, boolean failed, Object builder, Object process) {
+            calls.add(new long[] {wall, exec, failed ? 1 : 0, cpu});
         }
     }
 
@@ -57,6 +58,7 @@ class SpawnProbeTest {
         assertTrue(c[0] >= c[1] + 2_000_000L, "wall " + c[0] + " exec " + c[1]);
         assertEquals(0, c[2]);
         assertEquals(List.of(c[1]), nativeEnds, "the native part's end is told once, with the same time");
+        assertEquals(7, c[3], "the CPU the listener measured comes back with the spawn");
     }
 
     @Test
@@ -83,14 +85,21 @@ class SpawnProbeTest {
         assertTrue(c[1] >= 3_000_000L, "exec " + c[1]);
         assertEquals(1, c[2]);
         assertEquals(List.of(c[1]), nativeEnds);
+        assertEquals(7, c[3]);
     }
 
     @Test
     void failureBeforeExecHasNoExecTime() {
         listen();
+        long t = SpawnProbe.spawnBegin(); // a measured spawn first: the failed one must not inherit its CPU
+        SpawnProbe.execBegin();
+        SpawnProbe.execEnd();
+        SpawnProbe.spawnEnd(t, null, null, null);
+        calls.clear();
         long t0 = SpawnProbe.spawnBegin();
         SpawnProbe.spawnEnd(t0, new IndexOutOfBoundsException(), null, null);
         assertEquals(-1L, calls.get(0)[1]);
+        assertEquals(-1L, calls.get(0)[3], "no CPU of an earlier spawn");
         // and the next spawn on this thread does not inherit anything
         long t1 = SpawnProbe.spawnBegin();
         SpawnProbe.spawnEnd(t1, null, null, null);
