@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 
 /**
  * Writes one dump: who holds each spawn lock, for how long and in which spawn phase, who waits for it
@@ -165,20 +166,25 @@ final class DumpWriter {
             stack(out, s.thread);
         }
 
-        out.append("\n== every tag since start (up to the last interval)\n");
+        out.append(recording.readSinceStart(DumpWriter::sinceStart));
+        return out.toString();
+    }
+
+    /** Every tag since start (count, p50, p99, max), then why spawns are slow, if the tags tell it. */
+    private static String sinceStart(Map<String, Histogram> byTag) {
+        StringBuilder out = new StringBuilder("\n== every tag since start (up to the last interval)\n");
         out.append(String.format(Locale.ROOT, "%-56s %10s %9s %9s %9s%n", "tag", "count", "p50", "p99", "max"));
-        for (Recording.Summary s : recording.summary()) {
-            Unit unit = Tags.unitOf(s.tag);
-            out.append(String.format(Locale.ROOT, "%-56s %10d %9s %9s %9s%n", s.tag, s.count,
-                    Units.of(s.p50, unit), Units.of(s.p99, unit), Units.of(s.max, unit)));
+        for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
+            Unit unit = Tags.unitOf(e.getKey());
+            Histogram h = e.getValue();
+            out.append(String.format(Locale.ROOT, "%-56s %10d %9s %9s %9s%n", e.getKey(), h.getTotalCount(),
+                    Units.of(h.getValueAtPercentile(50), unit), Units.of(h.getValueAtPercentile(99), unit),
+                    Units.of(h.getMaxValue(), unit)));
         }
-        List<String> breakdown = recording.readSinceStart(byTag -> {
-            SpawnBreakdown b = SpawnBreakdown.of(byTag);
-            return b == null ? null : b.lines();
-        });
+        SpawnBreakdown breakdown = SpawnBreakdown.of(byTag);
         if (breakdown != null) {
             out.append("\n== why spawns are slow, since start\n");
-            breakdown.forEach(line -> out.append(line).append('\n'));
+            breakdown.lines().forEach(line -> out.append(line).append('\n'));
         }
         return out.toString();
     }
@@ -191,9 +197,11 @@ final class DumpWriter {
         out.append("jdk: ").append(System.getProperty("java.runtime.version")).append(" (")
                 .append(System.getProperty("java.vendor")).append(")\n");
         out.append("launch mechanism: ").append(launchMechanism.get()).append('\n');
-        String[] memoryAndDescriptors = Facts.residentAndDescriptorsOfThisJvm();
-        out.append("resident memory: ").append(memoryAndDescriptors[0]).append('\n');
-        out.append("open descriptors: ").append(memoryAndDescriptors[1]).append('\n');
+        Facts f = Facts.ofThisProcess();
+        out.append("resident memory: ").append(f.residentBytes < 0 ? "unknown" : Units.bytes(f.residentBytes));
+        out.append(f.anonNotHugeBytes < 0 ? "" : " (anonymous, not on huge pages: " + Units.bytes(f.anonNotHugeBytes) + ")");
+        out.append('\n');
+        out.append("open descriptors: ").append(f.openDescriptors < 0 ? "unknown" : Long.toString(f.openDescriptors)).append('\n');
         out.append("threads with spawn-lock state: ").append(lockThreads).append(", inside a spawn: ")
                 .append(spawningThreads).append('\n');
     }

@@ -35,21 +35,9 @@ public final class Facts {
     /** Whether the JVM runs with -XX:+UseTransparentHugePages. */
     public boolean jvmUsesHugePages;
 
-    /** Resident memory and open descriptors of this JVM, for a dump's header: "2.17 GiB", "14". */
-    public static String[] residentAndDescriptorsOfThisJvm() {
-        Facts f = new Facts();
-        for (String line : lines(Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                f.residentBytes = kib(line);
-            }
-        }
-        long fds = count(Paths.get("/proc/self/fd"));
-        return new String[] {f.residentBytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f MiB",
-                f.residentBytes / (1024.0 * 1024)), fds < 0 ? "unknown" : Long.toString(fds - 1)};
-    }
-
     /**
-     * Memory, descriptors and faults of this JVM: what changes while it runs, for the log every interval.
+     * Memory, descriptors and faults of this JVM: what changes while it runs, for the log every interval and
+     * the header of a dump.
      * Costs a few hundred microseconds (smaps_rollup walks the memory map), never on a spawn.
      */
     public static Facts ofThisProcess() {

@@ -65,40 +65,6 @@ public final class Recording {
         }
     }
 
-    /** One tag's values since start, up to the last interval taken. */
-    public static final class Summary {
-        public final String tag;
-        public final long count;
-        public final long p50;
-        public final long p99;
-        public final long max;
-
-        Summary(String tag, Histogram h) {
-            this.tag = tag;
-            this.count = h.getTotalCount();
-            this.p50 = h.getValueAtPercentile(50);
-            this.p99 = h.getValueAtPercentile(99);
-            this.max = h.getMaxValue();
-        }
-    }
-
-    /** Every tag with values, up to the last interval taken; for dumps. */
-    public List<Summary> summary() {
-        List<Summary> rows = new java.util.ArrayList<>();
-        drainLock.lock();
-        try {
-            for (TagRecorder tag : inOrder) {
-                Histogram h = tag.sinceStart();
-                if (h != null) {
-                    rows.add(new Summary(tag.tag(), h));
-                }
-            }
-        } finally {
-            drainLock.unlock();
-        }
-        return rows;
-    }
-
     /**
      * Applies {@code reader} to every tag's histogram since start (up to the last interval taken), under the
      * drain lock: the histograms are the live ones, so {@code reader} must not keep them. For dumps.
