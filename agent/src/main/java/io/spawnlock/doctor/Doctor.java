@@ -2,9 +2,9 @@ package io.spawnlock.doctor;
 
 import io.spawnlock.os.Facts;
 import io.spawnlock.os.ThreadUsage;
+import io.spawnlock.recording.Units;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code doctor [<pid>]}: the facts that decide spawn latency, and what to do about them. */
 public final class Doctor {
@@ -44,6 +44,6 @@ public final class Doctor {
     }
 
     private static String size(long bytes) {
-        return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) Facts.GIB);
+        return bytes < 0 ? "unknown" : Units.bytes(bytes);
     }
 }

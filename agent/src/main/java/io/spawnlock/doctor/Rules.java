@@ -13,6 +13,8 @@ import java.util.Locale;
 final class Rules {
     static final double FORK_MS_PER_GIB = 40;
     static final double CLOSE_US_PER_DESCRIPTOR = 2.8;
+    /** From this many open descriptors on, the child's sweep is worth naming (~3 ms a spawn). */
+    static final long MANY_DESCRIPTORS = 1000;
 
     /** One finding: "warn" (spawns are or will be slow or failing), "note" (worth knowing), "ok". */
     static final class Finding {
@@ -62,7 +64,7 @@ final class Rules {
                     + (f.jdkMajor >= 25 ? " on JDK " + f.jdkMajor + ", which prints a warning on stderr at the first spawn" : ""),
                     "remove -Djdk.lang.Process.launchMechanism=VFORK: the default, POSIX_SPAWN, is as fast and supported"));
         }
-        if (f.openDescriptors >= 1000) {
+        if (f.openDescriptors >= MANY_DESCRIPTORS) {
             double ms = f.openDescriptors * CLOSE_US_PER_DESCRIPTOR / 1000;
             findings.add(new Finding(ms >= 10 ? "warn" : "note", String.format(Locale.ROOT, "%d open descriptors: the child"
                     + " of every spawn closes each before exec, ~%.0f ms per spawn in any launch mechanism, waited for"

@@ -29,8 +29,6 @@ public final class SpawnBreakdown {
         }
     }
 
-    /** Above this many open descriptors, the child's sweep (~2.8 µs each) is worth naming. */
-    private static final double MANY_DESCRIPTORS = 1000;
 
     private final long spawns;
     private final double[] meanNanos = new double[Part.values().length];
@@ -107,7 +105,7 @@ public final class SpawnBreakdown {
             return Cause.PAGE_TABLE_COPY;
         }
         if (child >= java) {
-            return descriptors >= MANY_DESCRIPTORS ? Cause.DESCRIPTOR_SWEEP : Cause.CHILD_OR_KERNEL;
+            return descriptors >= Rules.MANY_DESCRIPTORS ? Cause.DESCRIPTOR_SWEEP : Cause.CHILD_OR_KERNEL;
         }
         return Cause.NONE;
     }
