@@ -98,7 +98,12 @@ public final class IntervalLog {
     static IntervalLog over(SeekableByteChannel file, Path path, Recording recording, AgentWarnings warnings,
                             List<String> headerComments, long startMillis) throws IOException {
         IntervalLog log = new IntervalLog(recording, warnings, path, file);
-        log.writeHeader(headerComments, startMillis);
+        try {
+            log.writeHeader(headerComments, startMillis);
+        } catch (IOException | RuntimeException e) {
+            file.close(); // the caller goes on without a log: no descriptor left open behind it
+            throw e;
+        }
         return log;
     }
 
