@@ -218,18 +218,28 @@ public final class AgentCore {
     }
 
     private void setUpInBackground() {
+        StringBuilder whyNotJna = new StringBuilder();
+        ThreadUsage usage = null;
+        Throwable usageFailure = null;
         try {
-            StringBuilder whyNotJna = new StringBuilder();
-            ThreadUsage usage = ThreadUsage.best(whyNotJna);
+            usage = ThreadUsage.best(whyNotJna); // JNA, else the JDK's clock (absent in a runtime without java.management)
+        } catch (RuntimeException | LinkageError e) {
+            usageFailure = e;
+        }
+        try {
             recordingReady.await();
-            if (spawnRecorder == null) {
-                return; // the agent could not start; it said so
-            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (spawnRecorder == null) {
+            return; // the agent could not start; it said so
+        }
+        if (usage != null) {
             spawnRecorder.measureUsageWith(usage);
             note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
                     + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
-        } catch (RuntimeException | LinkageError | InterruptedException e) {
-            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(e)
+        } else {
+            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(usageFailure)
                     + "); spawns are measured without it");
         }
         try {
@@ -240,7 +250,7 @@ public final class AgentCore {
         } catch (RuntimeException | LinkageError e) { // a runtime without jdk.jfr: the log says so, stderr stays clean
             note("no JFR events: " + AgentWarnings.describe(e));
         }
-        if (options.jmx() && recording != null) {
+        if (options.jmx()) {
             mbean = new Spawnlock(recording, dumps);
         }
     }
