@@ -40,7 +40,7 @@ public final class SpawnEvent extends jdk.jfr.Event {
     String launchMechanism;
 
     @Label("Executable")
-    @Description("As the agent's args option allows: the file name (none), the path (redacted), the command line (full)")
+    @Description("As the agent's args option allows: the file name (none), the path and *** per argument (redacted), the command line (full)")
     String executable;
 
     @Label("Child Pid")

@@ -192,7 +192,10 @@ public final class SpawnRecorder implements SpawnListener {
         launchMechanism = actual;
     }
 
-    /** The command of a spawn as the {@code args} option allows: the file name, the path, or the whole line. */
+    /**
+     * The command of a spawn as the {@code args} option allows: the file name; the path with each argument
+     * as {@code ***} (how many, not what); or the whole line.
+     */
     private String command(Object builder) {
         if (!(builder instanceof ProcessBuilder)) {
             return null;
@@ -205,7 +208,11 @@ public final class SpawnRecorder implements SpawnListener {
             case FULL:
                 return String.join(" ", command);
             case REDACTED:
-                return command.get(0);
+                StringBuilder redacted = new StringBuilder(command.get(0));
+                for (int i = 1; i < command.size(); i++) {
+                    redacted.append(" ***");
+                }
+                return redacted.toString();
             default:
                 String program = command.get(0);
                 return program.substring(program.lastIndexOf('/') + 1);
