@@ -25,7 +25,7 @@ public final class AgentOptions {
 
     /** Keys in the order the README documents them. */
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx"));
+            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
     private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
@@ -46,6 +46,7 @@ public final class AgentOptions {
     private boolean strict = false;
     private String metrics = OFF;
     private boolean jmx = true;
+    private boolean accept = true;
 
     private AgentOptions() {}
 
@@ -116,6 +117,7 @@ public final class AgentOptions {
             case "strict": strict = trueFalse(key, value); break;
             case "metrics": metrics = value; break;
             case "jmx": jmx = onOff(key, value); break;
+            case "accept": accept = onOff(key, value); break;
             default: throw new AssertionError(key);
         }
     }
@@ -285,6 +287,7 @@ public final class AgentOptions {
         m.put("strict", Boolean.toString(strict));
         m.put("metrics", metrics);
         m.put("jmx", jmx ? "on" : OFF);
+        m.put("accept", accept ? "on" : OFF);
         return m;
     }
 
@@ -294,6 +297,8 @@ public final class AgentOptions {
     public boolean metricsEnabled() { return !OFF.equalsIgnoreCase(metrics); }
     /** Whether the agent registers its MBean in the platform MBean server. */
     public boolean jmx() { return jmx; }
+    /** Whether listening NIO channels are measured for accept herds. */
+    public boolean accept() { return accept; }
     public String log() { return log; }
     public long intervalNanos() { return intervalNanos; }
     public List<String> locks() { return locks; }

@@ -21,7 +21,9 @@ import net.bytebuddy.pool.TypePool;
  *
  * <p>{@code Lock} calls: {@code lock()}, {@code lockInterruptibly()} and {@code unlock()} are replaced by the
  * probe's static equivalents, which make the same call. Calls to a synchronized method that is a spawn lock
- * get {@code monitorEntering} just before them (the method's advice takes it from there). No branch, local
+ * get {@code monitorEntering} just before them (the method's advice takes it from there). Waits and
+ * broadcasts ({@code wait}/{@code notifyAll}, {@code await*}/{@code signalAll}) anywhere in the class are
+ * replaced by the probe's equivalents too, for the herd they make under a spawn lock. No branch, local
  * or frame is added; max stack grows by one for the lock id.
  */
 final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
@@ -98,6 +100,12 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
 
             @Override
             protected void call(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                String[] probe = LockInstructions.waitOrBroadcast(opcode, owner, name, descriptor);
+                if (probe != null) { // same operands, same result: the probe makes the call itself
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, probe[0], probe[1], false);
+                    sites++;
+                    return;
+                }
                 Integer id = callsToSynchronized.get(owner + "." + name + descriptor);
                 if (id != null) {
                     hook("monitorEntering", id); // the callee's own entry takes the monitor: time from here

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code lock.wait.<lock>}, {@code lock.hold.<lock>}, {@code lock.queue.<lock>} (waiters at each release),
  * {@code lock.overtaken.<lock>} (per acquisition, how many acquisitions by other threads happened while this
  * one waited: the starvation signal), {@code lock.spawn.<lock>} and {@code lock.exec.<lock>} (the wall time and
- * the native fork/exec time of each spawn made while holding the lock).
+ * the native fork/exec time of each spawn made while holding the lock). At the first wait or broadcast under
+ * the lock: {@code lock.broadcast.<lock>} (threads each notifyAll/signalAll moved) and {@code lock.futile.<lock>}
+ * (per wakeup that had to wait again, how long it held the lock for nothing).
  */
 public final class SpawnLocks implements LockListener {
     /** At most this many spawn locks are measured (each has six tags); later ones are ignored. */
@@ -148,6 +150,18 @@ public final class SpawnLocks implements LockListener {
         }
     }
 
+    @Override
+    public void broadcast(int lockId, long waiters) {
+        TestFaults.check("lock-recording");
+        tags[lockId].herd().broadcast.record(waiters);
+    }
+
+    @Override
+    public void futileWakeup(int lockId, long nanos) {
+        TestFaults.check("lock-recording");
+        tags[lockId].herd().futile.record(nanos);
+    }
+
     /**
      * Sends every acquisition to {@code eventSink} too, while it is on: the probe then hands each one over
      * as the lock is released, on the releasing thread, instead of buffering it.
@@ -209,7 +223,12 @@ public final class SpawnLocks implements LockListener {
         final TagRecorder spawn;
         final TagRecorder exec;
 
+        private final Recording recording;
+        /** Created at the first wait or broadcast under the lock: most spawn locks never have one. */
+        private volatile Herd herd;
+
         Tags(Recording recording, String name) {
+            this.recording = recording;
             this.name = name;
             this.wait = recording.tag("lock.wait." + name);
             this.hold = recording.tag("lock.hold." + name);
@@ -217,6 +236,26 @@ public final class SpawnLocks implements LockListener {
             this.overtaken = recording.tag(io.spawnlock.recording.Tags.LOCK_OVERTAKEN + name);
             this.spawn = recording.tag("lock.spawn." + name);
             this.exec = recording.tag("lock.exec." + name);
+        }
+
+        Herd herd() {
+            Herd h = herd;
+            if (h == null) { // racing threads get the same tags: Recording.tag creates each once
+                h = new Herd(recording.tag(io.spawnlock.recording.Tags.LOCK_BROADCAST + name),
+                        recording.tag(io.spawnlock.recording.Tags.LOCK_FUTILE + name));
+                herd = h;
+            }
+            return h;
+        }
+    }
+
+    private static final class Herd {
+        final TagRecorder broadcast;
+        final TagRecorder futile;
+
+        Herd(TagRecorder broadcast, TagRecorder futile) {
+            this.broadcast = broadcast;
+            this.futile = futile;
         }
     }
 }

@@ -22,4 +22,20 @@ public interface LockListener {
     boolean beginDrain();
 
     void endDrain();
+
+    /**
+     * A {@code notifyAll()} or {@code signalAll()} by a thread holding spawn lock {@code lockId}, on that
+     * thread: each call is a herd of the threads it moves from waiting for a signal to waiting for the lock.
+     *
+     * @param waiters threads then in a wait (at a rewritten site) under this lock: the ones it moved
+     */
+    void broadcast(int lockId, long waiters);
+
+    /**
+     * A thread woken from a wait under spawn lock {@code lockId} waited again without releasing the lock
+     * in between (its condition was still false): a futile wakeup. On that thread.
+     *
+     * @param nanos from the wakeup to the new wait: how long the futile wakeup held the lock
+     */
+    void futileWakeup(int lockId, long nanos);
 }

@@ -2,8 +2,11 @@ package io.spawnlock.probe;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -235,6 +238,158 @@ public final class LockProbe {
         return lock.getClass() == ReentrantLock.class && !((ReentrantLock) lock).isFair();
     }
 
+    // ---- waits and broadcasts under a spawn lock: these replace the calls themselves (in rewritten classes).
+    // Attributed to the innermost spawn lock the calling thread holds; a call holding none is passed through.
+
+    /** Replaces {@code monitor.wait()}. */
+    public static void waitOn(Object monitor) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            monitor.wait();
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code monitor.wait(millis)}. */
+    public static void waitOn(Object monitor, long millis) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            monitor.wait(millis);
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code monitor.wait(millis, nanos)}. */
+    public static void waitOn(Object monitor, long millis, int nanos) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            monitor.wait(millis, nanos);
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code condition.await()}. */
+    public static void await(Condition condition) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            condition.await();
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code condition.awaitUninterruptibly()}. */
+    public static void awaitUninterruptibly(Condition condition) {
+        int id = waitBegins();
+        try {
+            condition.awaitUninterruptibly();
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code condition.awaitNanos(nanos)}. */
+    public static long awaitNanos(Condition condition, long nanos) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            return condition.awaitNanos(nanos);
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code condition.await(time, unit)}. */
+    public static boolean await(Condition condition, long time, TimeUnit unit) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            return condition.await(time, unit);
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code condition.awaitUntil(deadline)}. */
+    public static boolean awaitUntil(Condition condition, Date deadline) throws InterruptedException {
+        int id = waitBegins();
+        try {
+            return condition.awaitUntil(deadline);
+        } finally {
+            waitEnded(id);
+        }
+    }
+
+    /** Replaces {@code monitor.notifyAll()}. */
+    public static void notifyAllOn(Object monitor) {
+        int id = innermostMeasured();
+        long waiters = id < 0 ? 0 : counters(id).inWait.get(); // before the call: they are the ones it moves
+        monitor.notifyAll();
+        broadcastDone(id, waiters);
+    }
+
+    /** Replaces {@code condition.signalAll()}. */
+    public static void signalAll(Condition condition) {
+        int id = innermostMeasured();
+        long waiters = id < 0 ? 0 : counters(id).inWait.get();
+        condition.signalAll();
+        broadcastDone(id, waiters);
+    }
+
+    /** The innermost held spawn lock that is measured, or -1. */
+    private static int innermostMeasured() {
+        int id = innermostHeld();
+        return id >= 0 && counters(id) != null ? id : -1;
+    }
+
+    /** Before a wait: a thread woken under this lock that waits again without having released it woke for nothing. */
+    private static int waitBegins() {
+        int id = innermostMeasured();
+        if (id < 0) {
+            return -1;
+        }
+        Held h = HELD.get();
+        if (h.wokenId == id) {
+            long futile = System.nanoTime() - h.wokenAt;
+            LockListener l = listener;
+            if (l != null) {
+                try {
+                    l.futileWakeup(id, futile);
+                } catch (Throwable t) {
+                    listener = null;
+                    listenerFailure = t;
+                }
+            }
+        }
+        h.wokenId = -1;
+        counters(id).inWait.incrementAndGet();
+        return id;
+    }
+
+    private static void waitEnded(int id) {
+        if (id < 0) {
+            return;
+        }
+        counters(id).inWait.decrementAndGet();
+        Held h = HELD.get();
+        h.wokenAt = System.nanoTime();
+        h.wokenId = id;
+    }
+
+    private static void broadcastDone(int id, long waiters) {
+        LockListener l = listener;
+        if (id < 0 || l == null) {
+            return;
+        }
+        try {
+            l.broadcast(id, waiters);
+        } catch (Throwable t) {
+            listener = null;
+            listenerFailure = t;
+        }
+    }
+
     // ---- for the agent
 
     /** The innermost spawn lock the current thread holds, or -1. */
@@ -331,6 +486,8 @@ public final class LockProbe {
         /** Threads that started waiting at an instrumented site, and of those, the ones that got the lock. */
         final AtomicLong arrivals = new AtomicLong();
         final AtomicLong arrivalsServed = new AtomicLong();
+        /** Threads in a wait (at a rewritten site) under this lock now: what a notifyAll/signalAll moves. */
+        final AtomicLong inWait = new AtomicLong();
 
         /** Counts an acquisition of a thread that waited (or may have); returns the acquisitions before it. */
         long acquiredAfterWaiting(boolean exclusive) {
@@ -371,6 +528,9 @@ public final class LockProbe {
         int pendingId = -1;
         long pendingStart;
         long pendingSeq;
+        /** The lock whose wait this thread last returned from, until it releases it (-1: none); and when. */
+        int wokenId = -1;
+        long wokenAt;
         /** Created with the first event (most threads that touch the probe never release a spawn lock); read by the drainer. */
         volatile EventBuffer events;
 
@@ -400,6 +560,9 @@ public final class LockProbe {
 
         /** Records the acquire+release of the entry at {@code at} and removes it, with what it left above. */
         void releaseAt(int at, int id, long now, long waiters) {
+            if (wokenId == id) {
+                wokenId = -1; // it woke and went on to release the lock: that wakeup was not futile
+            }
             if (at < 0) {
                 if (depth > MAX_DEPTH) {
                     depth--; // an untracked deep entry

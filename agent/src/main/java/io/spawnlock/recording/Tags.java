@@ -40,6 +40,21 @@ public final class Tags {
     /** Per spawn lock: acquisitions by others while one thread waited; a count, not a time. */
     public static final String LOCK_OVERTAKEN = "lock.overtaken.";
 
+    /** Per spawn lock: threads each notifyAll/signalAll under it moved from their wait; a count. */
+    public static final String LOCK_BROADCAST = "lock.broadcast.";
+    /** Per spawn lock: per futile wakeup (woken, then waiting again without releasing the lock), the time it held the lock. */
+    public static final String LOCK_FUTILE = "lock.futile.";
+
+    /** Per listening port: per accepted connection, the selectors its channel was registered with; a count. */
+    public static final String ACCEPT_SELECTORS = "accept.selectors.";
+    /** Per listening port: per accept() that returned null, the selectors its channel was registered with; a count. */
+    public static final String ACCEPT_NULL = "accept.null.";
+    /**
+     * Per listening port: voluntary context switches of the threads that accept on it, per accepted
+     * connection (one value per connection, spread evenly over an interval's connections); a count.
+     */
+    public static final String ACCEPT_WAKEUPS = "accept.wakeups.";
+
     private Tags() {}
 
     /** What a tag's values measure. */
@@ -47,7 +62,8 @@ public final class Tags {
         if (tag.equals(OS_RESIDENT) || tag.equals(OS_ANON_NOT_HUGE)) {
             return Unit.BYTES;
         }
-        if (tag.startsWith(LOCK_QUEUE) || tag.startsWith(LOCK_OVERTAKEN) || tag.equals(SPAWN_MINOR_FAULTS)
+        if (tag.startsWith(LOCK_QUEUE) || tag.startsWith(LOCK_OVERTAKEN) || tag.startsWith(LOCK_BROADCAST)
+                || tag.startsWith("accept.") || tag.equals(SPAWN_MINOR_FAULTS)
                 || tag.equals(SPAWN_SWITCHES) || tag.equals(OS_DESCRIPTORS) || tag.equals(OS_DESCRIPTOR_LIMIT)
                 || tag.equals(OS_MINOR_FAULTS)) {
             return Unit.COUNT;

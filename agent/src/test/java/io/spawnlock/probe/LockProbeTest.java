@@ -18,6 +18,8 @@ class LockProbeTest {
     /** Each test uses its own ids: the probe's counters are static. */
     private static int nextId = 100;
     private final List<long[]> events = new ArrayList<>(); // {id, wait, overtaken, hold, waiters}
+    private final List<long[]> broadcasts = new ArrayList<>(); // {id, waiters}; guarded by events
+    private final List<long[]> futile = new ArrayList<>(); // {id, nanos}; guarded by events
     private int id;
     /** Whether a thread with a full buffer may drain it itself (another drainer is busy when false). */
     private volatile boolean drainFree = true;
@@ -42,6 +44,20 @@ class LockProbeTest {
 
             @Override
             public void endDrain() {
+            }
+
+            @Override
+            public void broadcast(int lockId, long waiters) {
+                synchronized (events) {
+                    broadcasts.add(new long[] {lockId, waiters});
+                }
+            }
+
+            @Override
+            public void futileWakeup(int lockId, long nanos) {
+                synchronized (events) {
+                    futile.add(new long[] {lockId, nanos});
+                }
             }
         });
     }
@@ -164,6 +180,16 @@ class LockProbeTest {
             @Override
             public void endDrain() {
             }
+
+            @Override
+            public void broadcast(int lockId, long waiters) {
+                throw boom;
+            }
+
+            @Override
+            public void futileWakeup(int lockId, long nanos) {
+                throw boom;
+            }
         });
         ReentrantLock lock = new ReentrantLock();
         LockProbe.lock(lock, id);
@@ -184,5 +210,167 @@ class LockProbeTest {
         LockProbe.unlock(lock, 9_999);
         assertTrue(!lock.isLocked());
         assertEquals(List.of(), drained());
+    }
+
+    /** Four consumers wait on a spawn-lock monitor; one item at a time, each announced with notifyAll. */
+    @Test
+    void notifyAllMovesEveryWaiterAndAllButOneWakeForNothing() throws Exception {
+        Object monitor = new Object();
+        int[] items = {0};
+        List<Thread> consumers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                LockProbe.monitorEntering(id);
+                synchronized (monitor) {
+                    LockProbe.monitorEntered(id);
+                    try {
+                        while (items[0] == 0) {
+                            LockProbe.waitOn(monitor);
+                        }
+                        items[0]--;
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        LockProbe.monitorExited(id);
+                    }
+                }
+            });
+            t.start();
+            consumers.add(t);
+        }
+        for (int remaining = 4; remaining > 0; remaining--) {
+            awaitWaiting(consumers, remaining);
+            LockProbe.monitorEntering(id);
+            synchronized (monitor) {
+                LockProbe.monitorEntered(id);
+                items[0]++;
+                LockProbe.notifyAllOn(monitor);
+                LockProbe.monitorExited(id);
+            }
+            awaitFinished(consumers, 5 - remaining);
+        }
+        for (Thread t : consumers) {
+            t.join(10_000);
+        }
+        synchronized (events) {
+            assertEquals(List.of(4L, 3L, 2L, 1L), column(broadcasts, 1), "each notifyAll moved every waiter");
+            assertEquals(3 + 2 + 1, futile.size(), "all but the one that took the item waited again");
+            for (long[] f : futile) {
+                assertEquals(id, f[0]);
+                assertTrue(f[1] >= 0);
+            }
+        }
+    }
+
+    @Test
+    void signalAllUnderAReentrantLockIsMeasuredAsNotifyAllIs() throws Exception {
+        ReentrantLock lock = new ReentrantLock();
+        java.util.concurrent.locks.Condition ready = lock.newCondition();
+        int[] items = {0};
+        List<Thread> consumers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread t = new Thread(() -> {
+                LockProbe.lock(lock, id);
+                try {
+                    while (items[0] == 0) {
+                        LockProbe.awaitUninterruptibly(ready);
+                    }
+                    items[0]--;
+                } finally {
+                    LockProbe.unlock(lock, id);
+                }
+            });
+            t.start();
+            consumers.add(t);
+        }
+        for (int remaining = 2; remaining > 0; remaining--) {
+            awaitConditionWaiters(lock, ready, remaining);
+            LockProbe.lock(lock, id);
+            items[0]++;
+            LockProbe.signalAll(ready);
+            LockProbe.unlock(lock, id);
+            awaitFinished(consumers, 3 - remaining);
+        }
+        synchronized (events) {
+            assertEquals(List.of(2L, 1L), column(broadcasts, 1));
+            assertEquals(1, futile.size());
+        }
+    }
+
+    @Test
+    void aWaitHoldingNoSpawnLockIsPassedThrough() throws Exception {
+        Object monitor = new Object();
+        synchronized (monitor) {
+            LockProbe.waitOn(monitor, 1);
+            LockProbe.waitOn(monitor, 1); // woken by the timeout, waits again: not under a spawn lock
+            LockProbe.notifyAllOn(monitor);
+        }
+        assertThrows(IllegalMonitorStateException.class, () -> LockProbe.notifyAllOn(monitor), "as without the probe");
+        synchronized (events) {
+            assertEquals(List.of(), broadcasts);
+            assertEquals(List.of(), futile);
+        }
+    }
+
+    private static List<Long> column(List<long[]> rows, int i) {
+        List<Long> values = new ArrayList<>();
+        for (long[] r : rows) {
+            values.add(r[i]);
+        }
+        return values;
+    }
+
+    /** Until {@code n} of the threads wait for a signal (not for the lock) and the rest have ended. */
+    private static void awaitWaiting(List<Thread> threads, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int waiting = 0;
+            for (Thread t : threads) {
+                Thread.State s = t.getState();
+                if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
+                    waiting++;
+                }
+            }
+            if (waiting == n) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("threads never settled into " + n + " waiting");
+    }
+
+    /** A thread waiting for the lock is WAITING too: ask the lock how many wait for the condition itself. */
+    private static void awaitConditionWaiters(ReentrantLock lock, java.util.concurrent.locks.Condition c, int n)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            lock.lock(); // the plain call: the probe sees nothing of it
+            try {
+                if (lock.getWaitQueueLength(c) == n && !lock.hasQueuedThreads()) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("never " + n + " waiting for the condition");
+    }
+
+    private static void awaitFinished(List<Thread> threads, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int ended = 0;
+            for (Thread t : threads) {
+                if (!t.isAlive()) {
+                    ended++;
+                }
+            }
+            if (ended >= n) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError(n + " threads never ended");
     }
 }
