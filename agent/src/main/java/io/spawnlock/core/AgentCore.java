@@ -1,5 +1,7 @@
 package io.spawnlock.core;
 
+import io.spawnlock.accept.AcceptClassRewriter;
+import io.spawnlock.accept.AcceptPaths;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
 import io.spawnlock.config.TestFaults;
@@ -69,6 +71,8 @@ public final class AgentCore {
     private IntervalLog log;
     /** Used by the agent thread and, at exit, the shutdown hook. */
     private volatile ProcessSampler processSampler;
+    /** The herd on listening channels; null when not measured. Used by the agent thread and, at exit, the shutdown hook. */
+    private volatile AcceptPaths acceptPaths;
     private OpenMetricsFile metrics;
     /** The MBean until it is registered; set by the set-up thread, registered by the agent thread. */
     private volatile Spawnlock mbean;
@@ -79,7 +83,7 @@ public final class AgentCore {
         this.inst = inst;
         this.attached = attached;
         this.defineProbes = defineProbes;
-        this.gate = new ClassGate(warnings, options.lockClasses());
+        this.gate = new ClassGate(warnings, options.lockClasses(), options.accept());
     }
 
     /**
@@ -198,6 +202,15 @@ public final class AgentCore {
             discovery.workOn(Thread.currentThread());
         }
         spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+        if (options.accept()) {
+            try {
+                acceptPaths = AcceptPaths.listenTo(recording, inst);
+                gate.rewriteAcceptsWith(new AcceptClassRewriter());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                warnings.warnOnce("accept", "accept paths are not measured: this JDK's channels could not be read ("
+                        + AgentWarnings.describe(e) + ")");
+            }
+        }
         processSampler = new ProcessSampler(recording);
         sampleProcess(); // the first interval has its values too
         dumps = startDumps(pid, startTime);
@@ -318,6 +331,7 @@ public final class AgentCore {
             next += interval;
             checkHealth();
             sampleProcess();
+            sampleAcceptPaths();
             registerMBeanWhenThereIsAServer();
             if (dumps != null) {
                 dumps.keepSignalHandler();
@@ -362,6 +376,7 @@ public final class AgentCore {
             recording.drainNow(); // a failure in delivering the last lock events is reported below, not lost
             checkHealth();
             sampleProcess(); // the last, partial interval has its values too
+            sampleAcceptPaths();
         }
         if (log != null) {
             log.close();
@@ -398,6 +413,22 @@ public final class AgentCore {
         }
     }
 
+    /** The accepting threads' wakeups of the interval; a failure turns the accept measures off, once. */
+    private void sampleAcceptPaths() {
+        AcceptPaths paths = acceptPaths;
+        if (paths == null) {
+            return;
+        }
+        try {
+            paths.sample();
+        } catch (RuntimeException | LinkageError e) {
+            acceptPaths = null;
+            paths.stop();
+            warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(e)
+                    + "); the accept.* tags stop");
+        }
+    }
+
     /** Reports, once each, what only shows after the fact; runs on the agent's threads, never on a spawn. */
     private void checkHealth() {
         spawnRecorder.forgetEndedThreads();
@@ -410,6 +441,15 @@ public final class AgentCore {
         if (lockFailure != null) {
             warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(lockFailure)
                     + "); spawn locks are no longer measured");
+        }
+        AcceptPaths paths = acceptPaths;
+        if (paths != null && paths.failure() != null) {
+            warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(paths.failure())
+                    + "); the accept.* tags stop");
+        }
+        if (paths != null && paths.full()) {
+            warnings.warnOnce("accept-limit", "more listening ports than " + AcceptPaths.MAX_PORTS
+                    + " accept connections; the later ones are not measured");
         }
         if (spawnLocks.full()) {
             warnings.warnOnce("lock-limit", "more than " + SpawnLocks.MAX_LOCKS + " spawn locks were found;"

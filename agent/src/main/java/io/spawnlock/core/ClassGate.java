@@ -1,5 +1,6 @@
 package io.spawnlock.core;
 
+import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.spawn.SpawnClassRewriter;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -27,12 +28,16 @@ final class ClassGate implements ClassFileTransformer {
     /** Internal names of the application classes held until the lock rewriter is ready. */
     private final Set<String> heldApplicationClasses;
     private final CountDownLatch settled = new CountDownLatch(1);
+    /** Whether the JDK's listening channel is to be rewritten (option {@code accept}). */
+    private final boolean accepts;
     private volatile SpawnClassRewriter spawnRewriter;
+    private volatile AcceptClassRewriter acceptRewriter;
     private volatile ClassFileTransformer lockRewriter;
     private volatile Thread preparingThread;
 
-    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses) {
+    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, boolean accepts) {
         this.warnings = warnings;
+        this.accepts = accepts;
         this.heldApplicationClasses = heldApplicationClasses;
     }
 
@@ -60,6 +65,11 @@ final class ClassGate implements ClassFileTransformer {
         lockRewriter = rewriter;
     }
 
+    /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepare}. */
+    void rewriteAcceptsWith(AcceptClassRewriter rewriter) {
+        acceptRewriter = rewriter;
+    }
+
     /** Nothing can be measured after all: stop holding class loads and step aside. */
     void giveUp(Instrumentation inst) {
         inst.removeTransformer(this);
@@ -85,8 +95,10 @@ final class ClassGate implements ClassFileTransformer {
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
             boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClassRewriter.isTarget(name);
+            boolean acceptClass = c.getClassLoader() == null && acceptRewriter != null
+                    && AcceptClassRewriter.SERVER_CHANNEL.equals(name);
             boolean lockClass = c.getClassLoader() != null && lockRewriter != null && heldApplicationClasses.contains(name);
-            if (spawnClass || lockClass) {
+            if (spawnClass || acceptClass || lockClass) {
                 loaded.add(c);
             }
         }
@@ -111,6 +123,13 @@ final class ClassGate implements ClassFileTransformer {
                 }
                 return locks == null ? null
                         : locks.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+            }
+            if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
+                AcceptClassRewriter a = acceptRewriter;
+                if (a == null && awaitRewriters()) {
+                    a = acceptRewriter;
+                }
+                return a == null ? null : a.transform(className, classfileBuffer);
             }
             if (!SpawnClassRewriter.isTarget(className)) {
                 return null; // every class load of the JVM passes here: compare names, load nothing

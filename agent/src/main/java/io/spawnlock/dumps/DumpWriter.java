@@ -4,6 +4,7 @@ import io.spawnlock.recording.Units;
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.os.Facts;
+import io.spawnlock.os.ThreadSwitches;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
@@ -207,11 +208,7 @@ final class DumpWriter {
     }
 
     private static String describe(Thread t) {
-        return "\"" + t.getName() + "\" id=" + t.getId() + (isVirtual(t) ? " virtual" : "") + " state=" + t.getState();
-    }
-
-    private static boolean isVirtual(Thread t) {
-        return t.getClass().getName().equals("java.lang.VirtualThread");
+        return "\"" + t.getName() + "\" id=" + t.getId() + (ThreadSwitches.isVirtual(t) ? " virtual" : "") + " state=" + t.getState();
     }
 
     private String phase(SpawnProbe.InSpawn s, long now) {
@@ -224,7 +221,7 @@ final class DumpWriter {
 
     /** How much of the fork/exec so far the thread spent on its own CPU: the page-table copy shows here. */
     private String onCpu(SpawnProbe.InSpawn s) {
-        if (s.execCpuStart < 0 || isVirtual(s.thread)) {
+        if (s.execCpuStart < 0 || ThreadSwitches.isVirtual(s.thread)) {
             return "";
         }
         if (threads == null) {

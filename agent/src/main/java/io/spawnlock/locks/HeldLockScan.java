@@ -2,10 +2,14 @@ package io.spawnlock.locks;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.utility.OpenedClassReader;
 
 /**
@@ -55,6 +59,63 @@ final class HeldLockScan {
                 }
                 return new LockTrackingVisitor(null, owner, name) {
                     private final List<String> held = new ArrayList<>();
+                    /**
+                     * What was held at each jump to a label: code after a return, throw or goto is reached by a
+                     * jump, so an early {@code return} inside a block (which releases) does not end the block
+                     * for the code after it.
+                     */
+                    private final Map<Label, List<String>> atJump = new HashMap<>();
+                    private boolean fallsThrough = true;
+
+                    @Override
+                    public void visitJumpInsn(int opcode, Label label) {
+                        super.visitJumpInsn(opcode, label);
+                        jumpsTo(label);
+                        fallsThrough = opcode != Opcodes.GOTO;
+                    }
+
+                    @Override
+                    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+                        super.visitTableSwitchInsn(min, max, dflt, labels);
+                        switchesTo(dflt, labels);
+                    }
+
+                    @Override
+                    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+                        super.visitLookupSwitchInsn(dflt, keys, labels);
+                        switchesTo(dflt, labels);
+                    }
+
+                    @Override
+                    public void visitInsn(int opcode) {
+                        super.visitInsn(opcode);
+                        if (opcode == Opcodes.ATHROW || (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN)) {
+                            fallsThrough = false;
+                        }
+                    }
+
+                    @Override
+                    public void visitLabel(Label label) {
+                        super.visitLabel(label);
+                        List<String> before = atJump.get(label);
+                        if (!fallsThrough && before != null) {
+                            held.clear();
+                            held.addAll(before);
+                        }
+                        fallsThrough = true;
+                    }
+
+                    private void switchesTo(Label dflt, Label[] labels) {
+                        jumpsTo(dflt);
+                        for (Label l : labels) {
+                            jumpsTo(l);
+                        }
+                        fallsThrough = false;
+                    }
+
+                    private void jumpsTo(Label label) {
+                        atJump.putIfAbsent(label, new ArrayList<>(held));
+                    }
 
                     @Override
                     protected void monitorEnter(String lock) {

@@ -36,6 +36,11 @@ public final class TagRecorder {
         recorder.recordValue(value < 0 ? 0 : Math.min(value, HIGHEST_NANOS));
     }
 
+    /** Records {@code value} {@code count} times. */
+    public void record(long value, long count) {
+        recorder.recordValueWithCount(value < 0 ? 0 : Math.min(value, HIGHEST_NANOS), count);
+    }
+
     /**
      * Records a value from the thread draining buffered events: a plain increment, no atomic instruction.
      * Only under the drain lock of {@link Recording}.

@@ -73,6 +73,16 @@ public final class SampleApp {
                 return;
             }
         }
+        if (o.herd != null) {
+            try {
+                System.out.println(o.herd.equals("accept") ? AcceptHerd.run(o.herdThreads, o.herdItems, o.fixed)
+                        : NotifyHerd.run(o.herdThreads, o.herdItems, o.lock, o.fixed, o.command));
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                System.err.println("spawnlock-sample: --herd " + o.herd + ": " + e.getMessage());
+                System.exit(2);
+            }
+            return;
+        }
         Result r = run(o);
         System.out.println(r.describe(o));
     }

@@ -24,9 +24,19 @@ final class SampleOptions {
             "  --command CMD      the command to spawn, split at spaces (default: true)",
             "  --fail-every N     every Nth spawn of each thread runs a missing program and fails (default 0: none)",
             "  --exec             spawn with Runtime.exec instead of ProcessBuilder.start",
+            "  --herd KIND        reproduce a thundering herd instead (see below): accept | notify",
+            "  --herd-threads N   selector threads (accept) or waiting consumers (notify) (default 4)",
+            "  --herd-items N     connections (accept) or jobs (notify), one at a time (default 200)",
+            "  --fixed            the herd's fix: accept -> one listening channel per selector (SO_REUSEPORT);",
+            "                     notify -> notify()/signal() instead of notifyAll()/signalAll()",
             "  --help             this text",
             "",
-            "It ends with a summary: spawns, failures, throughput and its own start() latency.");
+            "It ends with a summary: spawns, failures, throughput and its own start() latency.",
+            "",
+            "Herds: --herd accept registers one listening channel with N selectors, each on its own thread, and",
+            "makes the connections; --herd notify has N consumers wait under a lock (--lock) for jobs announced",
+            "with notifyAll/signalAll, each job spawning --command under the lock. Their summary counts the",
+            "connections and null accepts, or the jobs and the wakeups that found no job (futile).");
 
     int threads = 4;
     int spawnsPerThread = 25;
@@ -38,6 +48,11 @@ final class SampleOptions {
     int openFiles = 0;
     boolean useRuntimeExec = false;
     boolean help = false;
+    /** "accept" or "notify", or null: spawn as usual. */
+    String herd;
+    int herdThreads = 4;
+    int herdItems = 200;
+    boolean fixed = false;
 
     static SampleOptions parse(String[] args) {
         SampleOptions o = new SampleOptions();
@@ -71,6 +86,18 @@ final class SampleOptions {
                     break;
                 case "--open-files":
                     o.openFiles = nonNegative(a, value(args, ++i, a));
+                    break;
+                case "--herd":
+                    o.herd = herd(value(args, ++i, a));
+                    break;
+                case "--herd-threads":
+                    o.herdThreads = positive(a, value(args, ++i, a));
+                    break;
+                case "--herd-items":
+                    o.herdItems = positive(a, value(args, ++i, a));
+                    break;
+                case "--fixed":
+                    o.fixed = true;
                     break;
                 case "--fail-every":
                     o.failEvery = nonNegative(a, value(args, ++i, a));
@@ -143,6 +170,13 @@ final class SampleOptions {
             }
         }
         throw new IllegalArgumentException("--lock takes synchronized, reentrant or none, not '" + v + "'");
+    }
+
+    private static String herd(String v) {
+        if (v.equals("accept") || v.equals("notify")) {
+            return v;
+        }
+        throw new IllegalArgumentException("--herd takes accept or notify, not '" + v + "'");
     }
 
     private static double heap(String v) {
