@@ -2,6 +2,7 @@ package io.spawnlock.cli;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.doctor.Doctor;
+import io.spawnlock.doctor.Herds;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.os.Facts;
 import java.io.BufferedReader;
@@ -72,11 +73,10 @@ final class DoctorCommand {
         SpawnBreakdown breakdown = SpawnBreakdown.of(byTag);
         if (breakdown == null) {
             out.println("  no spawn with its CPU measured yet (the log is written every interval)");
-            return;
+        } else {
+            breakdown.lines().forEach(out::println);
         }
-        for (String line : breakdown.lines()) {
-            out.println(line);
-        }
+        Herds.lines(byTag).forEach(out::println);
     }
 
     /** The log the spawnlock agent on the process's command line writes, or null with the reason in {@code why}. */

@@ -1,6 +1,7 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.config.Durations;
+import io.spawnlock.doctor.Herds;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
@@ -266,12 +267,17 @@ final class ReportCommand {
         }
     }
 
-    /** Why spawns are slow, when the logs hold the tags that tell it. */
+    /** Why spawns are slow and which herds there are, when the logs hold the tags that tell it. */
     private static void printBreakdown(Map<String, Histogram> byTag, PrintStream target) {
         SpawnBreakdown breakdown = SpawnBreakdown.of(byTag);
         if (breakdown != null) {
             target.println();
             breakdown.lines().forEach(target::println);
+        }
+        List<String> herds = Herds.lines(byTag);
+        if (!herds.isEmpty()) {
+            target.println();
+            herds.forEach(target::println);
         }
     }
 

@@ -2,6 +2,7 @@ package io.spawnlock.dumps;
 
 import io.spawnlock.recording.Units;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.doctor.Herds;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.os.Facts;
 import io.spawnlock.os.ThreadSwitches;
@@ -186,6 +187,11 @@ final class DumpWriter {
         if (breakdown != null) {
             out.append("\n== why spawns are slow, since start\n");
             breakdown.lines().forEach(line -> out.append(line).append('\n'));
+        }
+        List<String> herds = Herds.lines(byTag);
+        if (!herds.isEmpty()) {
+            out.append("\n== herds, since start\n");
+            herds.forEach(line -> out.append(line).append('\n'));
         }
         return out.toString();
     }

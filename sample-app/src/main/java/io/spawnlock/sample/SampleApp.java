@@ -81,10 +81,14 @@ public final class SampleApp {
                 System.err.println("spawnlock-sample: --herd " + o.herd + ": " + e.getMessage());
                 System.exit(2);
             }
-            return;
+        } else {
+            Result r = run(o);
+            System.out.println(r.describe(o));
         }
-        Result r = run(o);
-        System.out.println(r.describe(o));
+        if (o.lingerNanos > 0) {
+            System.out.flush();
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(o.lingerNanos);
+        }
     }
 
     static Result run(SampleOptions o) throws InterruptedException {

@@ -29,6 +29,7 @@ final class SampleOptions {
             "  --herd-items N     connections (accept) or jobs (notify), one at a time (default 200)",
             "  --fixed            the herd's fix: accept -> one listening channel per selector (SO_REUSEPORT);",
             "                     notify -> notify()/signal() instead of notifyAll()/signalAll()",
+            "  --linger D         stay alive for D after the run (e.g. 30s), for `doctor <pid>` or `dump <pid>`",
             "  --help             this text",
             "",
             "It ends with a summary: spawns, failures, throughput and its own start() latency.",
@@ -53,6 +54,7 @@ final class SampleOptions {
     int herdThreads = 4;
     int herdItems = 200;
     boolean fixed = false;
+    long lingerNanos = 0L;
 
     static SampleOptions parse(String[] args) {
         SampleOptions o = new SampleOptions();
@@ -73,7 +75,10 @@ final class SampleOptions {
                     o.spawnsPerThread = nonNegative(a, value(args, ++i, a));
                     break;
                 case "--duration":
-                    o.durationNanos = duration(value(args, ++i, a));
+                    o.durationNanos = duration(a, value(args, ++i, a));
+                    break;
+                case "--linger":
+                    o.lingerNanos = duration(a, value(args, ++i, a));
                     break;
                 case "--lock":
                     o.lock = lockMode(value(args, ++i, a));
@@ -136,7 +141,7 @@ final class SampleOptions {
         throw new IllegalArgumentException(option + " takes a whole number >= 0, not '" + v + "'");
     }
 
-    private static long duration(String v) {
+    private static long duration(String option, String v) {
         String s = v.toLowerCase(Locale.ROOT);
         long unit;
         String number;
@@ -150,7 +155,7 @@ final class SampleOptions {
             unit = 60_000_000_000L;
             number = s.substring(0, s.length() - 1);
         } else {
-            throw new IllegalArgumentException("--duration needs a unit: 500ms, 10s or 2m, not '" + v + "'");
+            throw new IllegalArgumentException(option + " needs a unit: 500ms, 10s or 2m, not '" + v + "'");
         }
         try {
             long n = Long.parseLong(number);
@@ -160,7 +165,7 @@ final class SampleOptions {
         } catch (NumberFormatException ignored) {
             // fall through to the message
         }
-        throw new IllegalArgumentException("--duration takes a positive duration like 500ms, 10s or 2m, not '" + v + "'");
+        throw new IllegalArgumentException(option + " takes a positive duration like 500ms, 10s or 2m, not '" + v + "'");
     }
 
     private static LockMode lockMode(String v) {

@@ -32,6 +32,13 @@ class SampleOptionsTest {
         assertTrue(o.useRuntimeExec);
         assertEquals(500_000_000L, SampleOptions.parse(new String[] {"--duration", "500ms"}).durationNanos);
         assertEquals(120_000_000_000L, SampleOptions.parse(new String[] {"--duration", "2m"}).durationNanos);
+        SampleOptions herd = SampleOptions.parse(new String[] {"--herd", "accept", "--herd-threads", "8",
+                "--herd-items", "50", "--fixed", "--linger", "2s"});
+        assertEquals("accept", herd.herd);
+        assertEquals(8, herd.herdThreads);
+        assertEquals(50, herd.herdItems);
+        assertTrue(herd.fixed);
+        assertEquals(2_000_000_000L, herd.lingerNanos);
     }
 
     @Test
@@ -44,6 +51,9 @@ class SampleOptionsTest {
         assertEquals("--heap-gib takes a number of GiB from 0 to 1024, not '-1'", message("--heap-gib", "-1"));
         assertEquals("--command needs a program to run", message("--command", "  "));
         assertEquals("unknown option '--frob' (try --help)", message("--frob"));
+        assertEquals("--herd takes accept or notify, not 'stampede'", message("--herd", "stampede"));
+        assertEquals("--herd-threads must be at least 1", message("--herd-threads", "0"));
+        assertEquals("--linger needs a unit: 500ms, 10s or 2m, not '3'", message("--linger", "3"));
     }
 
     private static String message(String... args) {
