@@ -30,6 +30,7 @@ class AgentOptionsTest {
         assertFalse(o.strict());
         assertFalse(o.metricsEnabled());
         assertTrue(o.jmx());
+        assertTrue(o.accept());
         assertEquals(AgentOptions.KEYS, Arrays.asList(o.describe().keySet().toArray()));
     }
 
@@ -37,7 +38,7 @@ class AgentOptionsTest {
     void everyKeyTakesAValidValue() {
         AgentOptions o = AgentOptions.parse("log=/var/log/x-%p.hlog, interval=250ms,locks=com.acme.Gate#start;com.acme.Gate.LOCK,"
                 + "discover=off,signal=SIGwinch,dumps=/tmp/d,dumpEvery=10s,dumpOnWait=500ms,args=redacted,strict=true,"
-                + "metrics=/var/lib/node/spawnlock-%p.prom,jmx=off");
+                + "metrics=/var/lib/node/spawnlock-%p.prom,jmx=off,accept=off");
         assertEquals("/var/log/x-%p.hlog", o.log());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(250), o.intervalNanos());
         assertEquals(Arrays.asList("com.acme.Gate#start", "com.acme.Gate.LOCK"), o.locks());
@@ -50,6 +51,7 @@ class AgentOptionsTest {
         assertTrue(o.strict());
         assertEquals("/var/lib/node/spawnlock-%p.prom", o.metrics());
         assertFalse(o.jmx());
+        assertFalse(o.accept());
     }
 
     @Test
