@@ -36,7 +36,7 @@ class AgentFaultsTest {
 
     static Stream<Arguments> jdksAndParts() {
         return Jdks.all().flatMap(jdk -> Stream.of("spawn-recording", "lock-recording", "log", "dump", "os", "metrics",
-                "process-sample").map(part -> Arguments.of(jdk, part)));
+                "process-sample", "accept-recording").map(part -> Arguments.of(jdk, part)));
     }
 
     @ParameterizedTest(name = "{0}, fault in {1}")
@@ -76,11 +76,21 @@ class AgentFaultsTest {
                 assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), counts.toString());
                 assertFalse(counts.containsKey("spawn.cpu"), counts.toString());
                 break;
+            case "accept-recording":
+                assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), "spawns go on\n" + counts);
+                assertEquals(0L, acceptedConnections(counts), counts.toString());
+                break;
             default:
                 assertEquals(12L, counts.get("spawn") + counts.get("spawn.failed"), counts.toString());
+                assertEquals(1L, acceptedConnections(counts), "accepts measured\n" + counts);
         }
         assertEquals(!part.equals("dump"), dumped, "the dump is written unless its own part fails");
         assertEquals(!part.equals("metrics"), Files.exists(prom), "the textfile is written unless its own part fails");
+    }
+
+    private static long acceptedConnections(Map<String, Long> counts) {
+        return counts.entrySet().stream().filter(e -> e.getKey().startsWith("accept.selectors."))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     /**
