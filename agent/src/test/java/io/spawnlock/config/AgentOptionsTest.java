@@ -65,8 +65,8 @@ class AgentOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx)",
-            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx)",
+            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
+            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
             "interval=               | option 'interval' has an empty value",
             "interval=5              | option interval: '5' needs a unit (ns, us, ms, s, m, h), e.g. 250ms or 5s",
             "interval=5x             | option interval: '5x' has an unknown unit 'x' (use ns, us, ms, s, m or h)",
@@ -78,6 +78,7 @@ class AgentOptionsTest {
             "discover=maybe          | option discover=maybe is not valid (use on or off)",
             "strict=yes              | option strict=yes is not valid (use true or false)",
             "jmx=maybe               | option jmx=maybe is not valid (use on or off)",
+            "accept=1                | option accept=1 is not valid (use on or off)",
             "args=some               | option args=some is not valid (use none, redacted, full)",
             "signal=USR2             | option signal=USR2 is not valid (use USR1, WINCH, URG or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)",
             "dumpEvery=10ms          | option dumpEvery=10ms is out of range (at least 1s)",

@@ -40,7 +40,7 @@ class AgentOptionsE2ETest {
         assertEquals(1, r.exitCode, r.toString());
         assertEquals("", r.stdout, "main must not run");
         assertEquals("spawnlock: unknown option 'colour' (valid: log, interval, locks, discover,"
-                + " signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx); strict=true, so the JVM stops\n", r.stderr);
+                + " signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept); strict=true, so the JVM stops\n", r.stderr);
     }
 
     @ParameterizedTest(name = "{0}")
