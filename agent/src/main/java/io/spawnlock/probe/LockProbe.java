@@ -337,19 +337,23 @@ public final class LockProbe {
         broadcastDone(id, waiters);
     }
 
-    /** The innermost held spawn lock that is measured, or -1. */
-    private static int innermostMeasured() {
-        int id = innermostHeld();
+    /** The innermost spawn lock {@code h}'s thread holds if it is measured, or -1. */
+    private static int innermostMeasured(Held h) {
+        int id = h.innermost();
         return id >= 0 && counters(id) != null ? id : -1;
+    }
+
+    private static int innermostMeasured() {
+        return innermostMeasured(HELD.get());
     }
 
     /** Before a wait: a thread woken under this lock that waits again without having released it woke for nothing. */
     private static int waitBegins() {
-        int id = innermostMeasured();
+        Held h = HELD.get();
+        int id = innermostMeasured(h);
         if (id < 0) {
             return -1;
         }
-        Held h = HELD.get();
         if (h.wokenId == id) {
             long futile = System.nanoTime() - h.wokenAt;
             LockListener l = listener;
@@ -357,8 +361,7 @@ public final class LockProbe {
                 try {
                     l.futileWakeup(id, futile);
                 } catch (Throwable t) {
-                    listener = null;
-                    listenerFailure = t;
+                    dropListener(t);
                 }
             }
         }
@@ -385,17 +388,21 @@ public final class LockProbe {
         try {
             l.broadcast(id, waiters);
         } catch (Throwable t) {
-            listener = null;
-            listenerFailure = t;
+            dropListener(t);
         }
+    }
+
+    /** A listener that threw is dropped: the application goes on unmeasured, the agent reports it once. */
+    private static void dropListener(Throwable t) {
+        listener = null;
+        listenerFailure = t;
     }
 
     // ---- for the agent
 
     /** The innermost spawn lock the current thread holds, or -1. */
     public static int innermostHeld() {
-        Held h = HELD.get();
-        return h.depth == 0 ? -1 : h.ids[Math.min(h.depth, MAX_DEPTH) - 1];
+        return HELD.get().innermost();
     }
 
     /** How long the current thread waited for its innermost held spawn lock; -1 if none or not seen. */
@@ -474,8 +481,7 @@ public final class LockProbe {
             try {
                 l.acquiredAndReleased(id, waitNanos, overtaken, holdNanos, waiters, drained);
             } catch (Throwable t) {
-                listener = null;
-                listenerFailure = t;
+                dropListener(t);
             }
         }
     }
@@ -546,6 +552,11 @@ public final class LockProbe {
                 overtakenBy[depth] = overtaken;
             }
             depth++;
+        }
+
+        /** The innermost lock held, or -1. */
+        int innermost() {
+            return depth == 0 ? -1 : ids[Math.min(depth, MAX_DEPTH) - 1];
         }
 
         /** Index of the innermost entry of lock {@code id}, or -1. */
