@@ -424,9 +424,13 @@ public final class AgentCore {
         } catch (RuntimeException | LinkageError e) {
             acceptPaths = null;
             paths.stop();
-            warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(e)
-                    + "); the accept.* tags stop");
+            acceptRecordingFailed(e);
         }
+    }
+
+    private void acceptRecordingFailed(Throwable failure) {
+        warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(failure)
+                + "); the accept.* tags stop");
     }
 
     /** Reports, once each, what only shows after the fact; runs on the agent's threads, never on a spawn. */
@@ -444,8 +448,7 @@ public final class AgentCore {
         }
         AcceptPaths paths = acceptPaths;
         if (paths != null && paths.failure() != null) {
-            warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(paths.failure())
-                    + "); the accept.* tags stop");
+            acceptRecordingFailed(paths.failure());
         }
         if (paths != null && paths.full()) {
             warnings.warnOnce("accept-limit", "more listening ports than " + AcceptPaths.MAX_PORTS

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (per wakeup that had to wait again, how long it held the lock for nothing).
  */
 public final class SpawnLocks implements LockListener {
-    /** At most this many spawn locks are measured (each has six tags); later ones are ignored. */
+    /** At most this many spawn locks are measured (six tags each, eight with waits); later ones are ignored. */
     public static final int MAX_LOCKS = 256;
     private final Recording recording;
     /**
@@ -96,7 +96,7 @@ public final class SpawnLocks implements LockListener {
                 return false;
             }
             if (!ids.containsKey(lock) && ids.size() >= MAX_LOCKS) {
-                full = true; // bounded footprint: six tags per lock
+                full = true; // bounded footprint: at most eight tags per lock
                 return false;
             }
             Map<String, ClassLocks> next = new HashMap<>(byClass);
