@@ -116,6 +116,7 @@ public final class LockProbe {
         h.pendingId = -1;
         long overtaken = c.acquiredAfterWaiting(true) - h.pendingSeq;
         h.push(id, now, now - h.pendingStart, overtaken);
+        c.holder = h;
     }
 
     /**
@@ -133,6 +134,7 @@ public final class LockProbe {
         if (c != null) {
             c.acquiredAtOnce(true);
             h.push(id, System.nanoTime(), Held.UNKNOWN_WAIT, 0);
+            c.holder = h;
         }
     }
 
@@ -144,7 +146,7 @@ public final class LockProbe {
         long now = System.nanoTime();
         Counters c = counters(id);
         if (c != null) {
-            Held h = HELD.get();
+            Held h = c.heldByCurrentThread();
             h.releaseAt(h.find(id), id, now, c.waiting());
         }
     }
@@ -162,7 +164,9 @@ public final class LockProbe {
         if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
             long now = System.nanoTime();
             c.acquiredAtOnce(true);
-            HELD.get().push(id, now, 0, 0);
+            Held h = HELD.get();
+            h.push(id, now, 0, 0);
+            c.holder = h;
             return;
         }
         Held h = waiting(c, id);
@@ -212,6 +216,9 @@ public final class LockProbe {
         h.pendingId = -1;
         long overtaken = c.acquiredAfterWaiting(exclusive) - h.pendingSeq;
         h.push(id, now, now - h.pendingStart, overtaken);
+        if (exclusive) {
+            c.holder = h;
+        }
     }
 
     /** Replaces {@code lock.unlock()} at a rewritten site. */
@@ -223,7 +230,7 @@ public final class LockProbe {
         }
         long now = System.nanoTime();
         long waiters = c.waiting(); // before the release: a waiter may take the lock at once
-        Held h = HELD.get();
+        Held h = c.heldByCurrentThread();
         int at = h.find(id);
         lock.unlock(); // exactly as the application asked; if it throws, nothing is recorded
         h.releaseAt(at, id, now, waiters);
@@ -423,6 +430,12 @@ public final class LockProbe {
                 events.drainTo(l);
             }
         }
+        for (Counters c : counters) {
+            Held last = c == null ? null : c.holder;
+            if (last != null && !last.owner.isAlive()) {
+                c.holder = null; // an ended thread's state is not kept for the lock's sake
+            }
+        }
         HELD.forgetEnded();
     }
 
@@ -494,6 +507,18 @@ public final class LockProbe {
         final AtomicLong arrivalsServed = new AtomicLong();
         /** Threads in a wait (at a rewritten site) under this lock now: what a notifyAll/signalAll moves. */
         final AtomicLong inWait = new AtomicLong();
+        /**
+         * The state of the thread that last took this lock exclusively at an instrumented site. Written by
+         * that thread while it holds the lock, so a holder reading it at its release sees its own state
+         * (the lock orders the writes) and needs no thread-local lookup; anyone else sees another thread's.
+         */
+        Held holder;
+
+        /** The current thread's state: the holder's if it is this thread, else from the thread-local. */
+        Held heldByCurrentThread() {
+            Held h = holder;
+            return h != null && h.owner == Thread.currentThread() ? h : HELD.get();
+        }
 
         /** Counts an acquisition of a thread that waited (or may have); returns the acquisitions before it. */
         long acquiredAfterWaiting(boolean exclusive) {

@@ -21,6 +21,8 @@ public final class TagRecorder {
     private Histogram recycled; // log thread only
     /** Values from the one thread that drains buffered events; created on first use. Guarded by the drain lock. */
     private Histogram drained;
+    /** Drained values of zero (or less), added to {@link #drained} at once each interval; guarded by the drain lock. */
+    private long drainedZeros;
     /** Every interval taken so far, for the summaries in dumps. Guarded by the drain lock. */
     private Histogram sinceStart;
 
@@ -43,9 +45,15 @@ public final class TagRecorder {
 
     /**
      * Records a value from the thread draining buffered events: a plain increment, no atomic instruction.
-     * Only under the drain lock of {@link Recording}.
+     * Only under the drain lock of {@link Recording}. Zeros, which most uncontended acquisitions give for
+     * their wait, queue and overtaken values, are only counted here: one increment instead of a histogram
+     * update per event.
      */
     public void recordDrained(long value) {
+        if (value <= 0) {
+            drainedZeros++;
+            return;
+        }
         if (drained == null) {
             drained = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
         }
@@ -58,6 +66,10 @@ public final class TagRecorder {
      */
     Histogram takeInterval() {
         Histogram interval = recorder.getIntervalHistogram(recycled);
+        if (drainedZeros > 0) {
+            interval.recordValueWithCount(0, drainedZeros);
+            drainedZeros = 0;
+        }
         if (drained != null && drained.getTotalCount() > 0) {
             interval.add(drained);
             drained.reset();

@@ -94,6 +94,25 @@ class LockProbeTest {
     }
 
     @Test
+    void aReleaseIsRecordedForTheReleasingThreadNotForTheLocksLastInstrumentedTaker() throws Exception {
+        ReentrantLock lock = new ReentrantLock();
+        LockProbe.lock(lock, id); // this thread is the last to take it at an instrumented site...
+        lock.unlock(); // ...and lets it go where the agent does not see it
+        Thread other = new Thread(() -> {
+            lock.lock(); // taken where the agent does not see it
+            LockProbe.unlock(lock, id); // released at an instrumented site: this thread held nothing measured
+        });
+        other.start();
+        other.join();
+        assertEquals(id, LockProbe.innermostHeld(), "this thread's entry is not taken by the other's release");
+        assertEquals(List.of(), drained());
+        assertTrue(!lock.isLocked());
+        lock.lock();
+        LockProbe.unlock(lock, id);
+        assertEquals(1, drained().size(), "this thread's own release closes its entry");
+    }
+
+    @Test
     void aWaiterSeesItsWaitTheQueueAndWhoOvertookIt() throws Exception {
         Object monitor = new Object();
         CountDownLatch waiting = new CountDownLatch(1);
