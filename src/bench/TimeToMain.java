@@ -9,14 +9,19 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * A/B harness: how much the agent adds to a hello-world's time to {@code main}, per JDK.
  *
  * <p>Run from the repository root after a build:
  * {@code java src/bench/TimeToMain.java [runs] [java-home...]}. Arms are interleaved run by run so that
- * the machine's noise falls on both alike; medians and their ratio are printed, with what the agent
- * printed on stderr (it must be nothing).
+ * the machine's noise falls on all alike. A third arm, an agent whose premain does nothing, shows what any
+ * {@code -javaagent} costs on this JVM, so the agent's own part can be told apart. Medians are printed, with
+ * what each arm printed on stderr (it must be nothing).
  */
 public class TimeToMain {
     public static void main(String[] args) throws Exception {
@@ -32,36 +37,72 @@ public class TimeToMain {
         Files.writeString(hello, "public class Hello { public static void main(String[] a) {"
                 + " java.time.Instant t = java.time.Instant.now();"
                 + " System.out.println(t.getEpochSecond() * 1_000_000_000L + t.getNano()); } }");
-        System.out.printf(Locale.ROOT, "%-8s %-10s %12s %12s %s%n", "jdk", "arm", "to main ms", "total ms", "agent stderr");
+        // The JVM's own price of any -javaagent: a premain that does nothing, in a one-class jar.
+        Path emptyAgent = work.resolve("EmptyAgent.java");
+        Files.writeString(emptyAgent, "public class EmptyAgent { public static void premain(String a,"
+                + " java.lang.instrument.Instrumentation i) { } }");
+        System.out.printf(Locale.ROOT, "%-22s %-14s %12s %12s %s%n", "jdk", "arm", "to main ms", "total ms", "stderr");
         for (String home : homes) {
             String java = home + "/bin/java";
-            run(List.of(home + "/bin/javac", "-d", work.toString(), hello.toString()), work);
-            List<String> plain = List.of(java, "-cp", work.toString(), "Hello");
-            List<String> withAgent = List.of(java, "-javaagent:" + agent + "=log=" + work.resolve("ttm-%p.hlog"),
-                    "-cp", work.toString(), "Hello");
+            Path classes = work.resolve(home.replaceAll(".*/", ""));
+            run(List.of(home + "/bin/javac", "--release", "11", "-d", classes.toString(), hello.toString(),
+                    emptyAgent.toString()), work);
+            Path emptyJar = classes.resolve("empty-agent.jar");
+            writeAgentJar(emptyJar, classes.resolve("EmptyAgent.class"));
+            String[] names = {"plain", "empty agent", "spawnlock"};
+            List<List<String>> commands = List.of(
+                    List.of(java, "-cp", classes.toString(), "Hello"),
+                    List.of(java, "-javaagent:" + emptyJar, "-cp", classes.toString(), "Hello"),
+                    List.of(java, "-javaagent:" + agent + "=log=" + work.resolve("ttm-%p.hlog"), "-cp",
+                            classes.toString(), "Hello"));
             for (int i = 0; i < 3; i++) { // warm the page cache and the JDK's CDS archive
-                measure(plain, work);
-                measure(withAgent, work);
+                for (List<String> command : commands) {
+                    measure(command, work);
+                }
             }
-            List<Long> plainMain = new ArrayList<>(), plainTotal = new ArrayList<>();
-            List<Long> agentMain = new ArrayList<>(), agentTotal = new ArrayList<>();
-            String stderr = "";
-            for (int i = 0; i < runs; i++) {
-                long[] p = measure(plain, work);
-                plainMain.add(p[0]);
-                plainTotal.add(p[1]);
-                long[] a = measure(withAgent, work);
-                agentMain.add(a[0]);
-                agentTotal.add(a[1]);
-                stderr += lastStderr;
+            List<List<Long>> toMain = new ArrayList<>(), total = new ArrayList<>();
+            List<String> stderr = new ArrayList<>();
+            for (int arm = 0; arm < commands.size(); arm++) {
+                toMain.add(new ArrayList<>());
+                total.add(new ArrayList<>());
+                stderr.add("");
+            }
+            for (int i = 0; i < runs; i++) { // arms interleaved, so the machine's noise falls on all alike
+                for (int arm = 0; arm < commands.size(); arm++) {
+                    long[] m = measure(commands.get(arm), work);
+                    toMain.get(arm).add(m[0]);
+                    total.get(arm).add(m[1]);
+                    stderr.set(arm, stderr.get(arm) + lastStderr);
+                }
             }
             String version = home.replaceAll(".*/", "");
-            System.out.printf(Locale.ROOT, "%-8s %-10s %12.1f %12.1f%n", version, "plain", median(plainMain) / 1e6, median(plainTotal) / 1e6);
-            System.out.printf(Locale.ROOT, "%-8s %-10s %12.1f %12.1f %s%n", version, "agent", median(agentMain) / 1e6, median(agentTotal) / 1e6,
-                    stderr.isEmpty() ? "(empty)" : stderr.replace("\n", "\\n"));
-            System.out.printf(Locale.ROOT, "%-8s %-10s %+12.1f %+12.1f   (agent median minus plain median, %d runs each)%n",
-                    version, "added", (median(agentMain) - median(plainMain)) / 1e6,
-                    (median(agentTotal) - median(plainTotal)) / 1e6, runs);
+            for (int arm = 0; arm < commands.size(); arm++) {
+                String err = stderr.get(arm);
+                System.out.printf(Locale.ROOT, "%-22s %-14s %12.1f %12.1f %s%n", version, names[arm],
+                        median(toMain.get(arm)) / 1e6, median(total.get(arm)) / 1e6,
+                        err.isEmpty() ? "(empty)" : err.replace("\n", "\\n"));
+            }
+            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (spawnlock minus plain, medians of %d runs)%n",
+                    version, "added", (median(toMain.get(2)) - median(toMain.get(0))) / 1e6,
+                    (median(total.get(2)) - median(total.get(0))) / 1e6, runs);
+            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (empty agent minus plain: the JVM's own part)%n",
+                    version, "any agent", (median(toMain.get(1)) - median(toMain.get(0))) / 1e6,
+                    (median(total.get(1)) - median(total.get(0))) / 1e6);
+            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (spawnlock minus empty agent: ours)%n",
+                    version, "ours", (median(toMain.get(2)) - median(toMain.get(1))) / 1e6,
+                    (median(total.get(2)) - median(total.get(1))) / 1e6);
+        }
+    }
+
+    /** A jar whose manifest names {@code agentClass} (in the jar's root) as its Premain-Class. */
+    private static void writeAgentJar(Path jar, Path agentClass) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "EmptyAgent");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry(agentClass.getFileName().toString()));
+            out.write(Files.readAllBytes(agentClass));
+            out.closeEntry();
         }
     }
 

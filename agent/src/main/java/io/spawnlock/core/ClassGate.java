@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.spawn.SpawnClassRewriter;
+import io.spawnlock.spawn.SpawnClasses;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -50,6 +51,7 @@ final class ClassGate implements ClassFileTransformer {
      * names, and everything it touches is resolved here, once, before it is registered.
      */
     void register(Instrumentation inst) {
+        SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
         inst.addTransformer(this, true);
@@ -94,7 +96,7 @@ final class ClassGate implements ClassFileTransformer {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
-            boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClassRewriter.isTarget(name);
+            boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClasses.isTarget(name);
             boolean acceptClass = c.getClassLoader() == null && acceptRewriter != null
                     && AcceptClassRewriter.SERVER_CHANNEL.equals(name);
             boolean lockClass = c.getClassLoader() != null && lockRewriter != null && heldApplicationClasses.contains(name);
@@ -131,7 +133,7 @@ final class ClassGate implements ClassFileTransformer {
                 }
                 return a == null ? null : a.transform(className, classfileBuffer);
             }
-            if (!SpawnClassRewriter.isTarget(className)) {
+            if (!SpawnClasses.isTarget(className)) {
                 return null; // every class load of the JVM passes here: compare names, load nothing
             }
             SpawnClassRewriter r = spawnRewriter;

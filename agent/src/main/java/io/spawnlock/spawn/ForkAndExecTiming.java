@@ -35,7 +35,7 @@ final class ForkAndExecTiming implements AsmVisitorWrapper.ForDeclaredMethods.Me
         return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                boolean forkAndExec = FORK_AND_EXEC.equals(name) && SpawnClassRewriter.PROCESS_IMPL.equals(owner);
+                boolean forkAndExec = FORK_AND_EXEC.equals(name) && SpawnClasses.PROCESS_IMPL.equals(owner);
                 if (forkAndExec) {
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, "execBegin", "()V", false);
                 }

@@ -22,21 +22,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * spawn then pays an array comparison instead of ByteBuddy's work inside its measured {@code start()}.
  */
 public final class SpawnClassRewriter {
-    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
-    static final String PROCESS_IMPL = "java/lang/ProcessImpl";
-
     private final ForkAndExecTiming forkAndExecTiming = new ForkAndExecTiming();
     /** internal name -> {original, rewritten} */
     private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
 
-    /** Whether a boot class (internal name) is one this rewriter rewrites. Loads nothing. */
-    public static boolean isTarget(String internalName) {
-        return PROCESS_BUILDER.equals(internalName) || PROCESS_IMPL.equals(internalName);
-    }
-
     /** Rewrites both classes from the running JDK's class files; throws if this JDK's classes do not fit. */
     public void prepare() {
-        for (String name : new String[] {PROCESS_BUILDER, PROCESS_IMPL}) {
+        for (String name : new String[] {SpawnClasses.PROCESS_BUILDER, SpawnClasses.PROCESS_IMPL}) {
             byte[] original;
             try {
                 original = ClassFileLocator.ForClassLoader.ofBootLoader().locate(name.replace('/', '.')).resolve();
@@ -63,7 +55,7 @@ public final class SpawnClassRewriter {
 
     private byte[] rewrite(String internalName, byte[] original) {
         AsmVisitorWrapper visitor;
-        if (PROCESS_BUILDER.equals(internalName)) {
+        if (SpawnClasses.PROCESS_BUILDER.equals(internalName)) {
             ClassLoader agentLoader = SpawnClassRewriter.class.getClassLoader();
             visitor = Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
                     .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray())));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spawnlock.spawn.SpawnClassRewriter;
+import io.spawnlock.spawn.SpawnClasses;
 import java.util.Set;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
@@ -15,11 +15,11 @@ class ClassGateTest {
 
     @Test
     void onlyTheTwoSpawnClassesOfTheBootLoaderAreTargets() {
-        assertTrue(SpawnClassRewriter.isTarget("java/lang/ProcessBuilder"));
-        assertTrue(SpawnClassRewriter.isTarget("java/lang/ProcessImpl"));
-        assertFalse(SpawnClassRewriter.isTarget("java/lang/ProcessHandleImpl"));
-        assertFalse(SpawnClassRewriter.isTarget("com/acme/ProcessBuilder"));
-        assertFalse(SpawnClassRewriter.isTarget(null));
+        assertTrue(SpawnClasses.isTarget("java/lang/ProcessBuilder"));
+        assertTrue(SpawnClasses.isTarget("java/lang/ProcessImpl"));
+        assertFalse(SpawnClasses.isTarget("java/lang/ProcessHandleImpl"));
+        assertFalse(SpawnClasses.isTarget("com/acme/ProcessBuilder"));
+        assertFalse(SpawnClasses.isTarget(null));
     }
 
     @Test
