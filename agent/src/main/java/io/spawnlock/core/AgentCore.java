@@ -19,6 +19,7 @@ import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
 import io.spawnlock.spawn.LaunchMechanism;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 /**
  * The agent inside the JVM: reads the options, connects the probes to the recording, installs the spawn
@@ -88,18 +90,26 @@ public final class AgentCore {
 
     /**
      * Entry from the launcher: {@code launch} is {options (String or null), attached (Boolean), the probe
-     * definition (Callable)}. Typed as premain is, (Object, Object), so that calling it reflectively is cheap.
+     * definition (Callable), and the launcher's early gate (taking the class gate and the exit work) or null}. Typed as
+     * premain is, (Object, Object), so that calling it reflectively is cheap.
      */
+    @SuppressWarnings("unchecked")
     public static void start(Object instrumentation, Object launch) {
         Object[] args = (Object[]) launch;
-        start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1], (Callable<?>) args[2]);
+        start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1], (Callable<?>) args[2],
+                (BiConsumer<ClassFileTransformer, Runnable>) args[3]);
     }
 
     /**
      * Starts the agent. A bad option disables it with one line on stderr; with {@code strict=true} at JVM
      * start, it stops the JVM (exit 1) before {@code main}. An attach never stops a running JVM.
+     *
+     * <p>{@code earlyGate}, when not null, is the transformer and shutdown hook the launcher registered in
+     * premain before it started the agent on a thread of its own: they take over the class gate and the exit
+     * work, which are then not registered here.
      */
-    static void start(String rawOptions, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
+    static void start(String rawOptions, Instrumentation inst, boolean attached, Callable<?> defineProbes,
+                      BiConsumer<ClassFileTransformer, Runnable> earlyGate) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(rawOptions);
@@ -121,11 +131,17 @@ public final class AgentCore {
         // how `attach` and `dump <pid>` tell from outside that the agent runs here (read over the Attach API)
         System.setProperty(RUNNING_PROPERTY, "version=" + Version.get() + " start=" + (attached ? "attach" : "premain")
                 + " log=" + options.log());
-        core.gate.register(inst);
         Thread agentThread = new AgentThread(core);
         core.gate.preparedBy(agentThread);
-        agentThread.start();
-        Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
+        if (earlyGate != null) {
+            core.gate.resolve();
+            earlyGate.accept(core.gate, new ShutdownHook(core));
+            agentThread.start();
+        } else {
+            core.gate.register(inst);
+            agentThread.start();
+            Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
+        }
     }
 
     /**

@@ -51,10 +51,15 @@ final class ClassGate implements ClassFileTransformer {
      * names, and everything it touches is resolved here, once, before it is registered.
      */
     void register(Instrumentation inst) {
+        resolve();
+        inst.addTransformer(this, true);
+    }
+
+    /** What {@link #register} does before registering; for a gate that another transformer passes class loads to. */
+    void resolve() {
         SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
-        inst.addTransformer(this, true);
     }
 
     /** Names the thread that will call {@link #prepare}: the gate must never make it wait for itself. */
