@@ -15,8 +15,11 @@ import java.util.Locale;
  * {@code /bin/true}, 2 threads, no lock) with the agent, as a share of the same run without it.
  *
  * <p>Run from the repository root after a build:
- * {@code java src/bench/SpawnThroughput.java [runs] [seconds] [java-home...]}. The two arms alternate run
- * by run, so the machine's noise falls on both alike; the medians and their ratio are printed per JDK. On
+ * {@code java src/bench/SpawnThroughput.java [runs] [seconds] [java-home...]}. Each run spawns for 2 s
+ * first ({@code --warmup}), left out of its rate: the steady state, after the JVM's start-up and the agent's
+ * (whose first spawn waits for ByteBuddy, ~0.3 s, and whose thread loads it meanwhile). The two arms
+ * alternate run by run, so the machine's noise falls on both alike; the medians and their ratio are
+ * printed per JDK. On
  * JDK 24+ the agent arm also runs with {@code --enable-native-access=ALL-UNNAMED} (JNA's getrusage) as a
  * third arm, since that is the costlier CPU source.
  */
@@ -33,7 +36,7 @@ public class SpawnThroughput {
         }
         Path work = Files.createTempDirectory("spawnlock-throughput");
         List<String> app = List.of("-jar", sample.toString(), "--threads", "2", "--duration", seconds + "s",
-                "--lock", "none", "--command", "/bin/true");
+                "--lock", "none", "--command", "/bin/true", "--warmup", "2s");
         System.out.printf(Locale.ROOT, "%-6s %-22s %8s %8s %8s%n", "jdk", "arm", "median/s", "min/s", "max/s");
         for (String home : homes) {
             String java = home + "/bin/java";

@@ -82,6 +82,9 @@ public final class SampleApp {
                 System.exit(2);
             }
         } else {
+            if (o.warmupNanos > 0) {
+                run(o.warmUp()); // the JVM's (and an agent's) start-up stays out of the measured run
+            }
             Result r = run(o);
             System.out.println(r.describe(o));
         }

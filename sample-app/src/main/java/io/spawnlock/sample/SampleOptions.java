@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The sample app's command line. */
-final class SampleOptions {
+final class SampleOptions implements Cloneable {
     enum LockMode { SYNCHRONIZED, REENTRANT, NONE }
 
     static final String HELP = String.join("\n",
@@ -17,6 +17,7 @@ final class SampleOptions {
             "  --threads N        spawning threads (default 4)",
             "  --spawns N         spawns per thread (default 25)",
             "  --duration D       run for D (e.g. 500ms, 10s, 2m) instead of a number of spawns",
+            "  --warmup D         spawn the same way for D first, left out of the summary (steady state)",
             "  --lock MODE        synchronized | reentrant | none (default synchronized)",
             "  --heap-gib G       touch G GiB of heap first, so FORK's page-table copy shows (needs -Xmx above G)",
             "  --open-files N     open N extra descriptors first (without close-on-exec), so the child's",
@@ -42,6 +43,7 @@ final class SampleOptions {
     int threads = 4;
     int spawnsPerThread = 25;
     long durationNanos = 0L;
+    long warmupNanos = 0L;
     LockMode lock = LockMode.SYNCHRONIZED;
     double heapGib = 0;
     List<String> command = Arrays.asList("true");
@@ -55,6 +57,18 @@ final class SampleOptions {
     int herdItems = 200;
     boolean fixed = false;
     long lingerNanos = 0L;
+
+    /** The same spawning for {@code nanos} and no warm-up of its own: the warm-up run. */
+    SampleOptions warmUp() {
+        try {
+            SampleOptions w = (SampleOptions) clone();
+            w.durationNanos = warmupNanos;
+            w.warmupNanos = 0L;
+            return w;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     static SampleOptions parse(String[] args) {
         SampleOptions o = new SampleOptions();
@@ -76,6 +90,9 @@ final class SampleOptions {
                     break;
                 case "--duration":
                     o.durationNanos = duration(a, value(args, ++i, a));
+                    break;
+                case "--warmup":
+                    o.warmupNanos = duration(a, value(args, ++i, a));
                     break;
                 case "--linger":
                     o.lingerNanos = duration(a, value(args, ++i, a));

@@ -32,6 +32,15 @@ class SampleOptionsTest {
         assertTrue(o.useRuntimeExec);
         assertEquals(500_000_000L, SampleOptions.parse(new String[] {"--duration", "500ms"}).durationNanos);
         assertEquals(120_000_000_000L, SampleOptions.parse(new String[] {"--duration", "2m"}).durationNanos);
+        SampleOptions warm = SampleOptions.parse(new String[] {"--duration", "4s", "--warmup", "2s", "--threads", "2",
+                "--lock", "none"});
+        assertEquals(2_000_000_000L, warm.warmupNanos);
+        SampleOptions warmUp = warm.warmUp();
+        assertEquals(2_000_000_000L, warmUp.durationNanos, "the warm-up spawns for its own duration");
+        assertEquals(0L, warmUp.warmupNanos);
+        assertEquals(2, warmUp.threads);
+        assertEquals(SampleOptions.LockMode.NONE, warmUp.lock);
+        assertEquals(4_000_000_000L, warm.durationNanos, "the measured run keeps its duration");
         SampleOptions herd = SampleOptions.parse(new String[] {"--herd", "accept", "--herd-threads", "8",
                 "--herd-items", "50", "--fixed", "--linger", "2s"});
         assertEquals("accept", herd.herd);
