@@ -1,5 +1,6 @@
 package io.spawnlock.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
@@ -18,8 +19,9 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Loads the agent core and its libraries (ByteBuddy, HdrHistogram, JNA) from the jar entries
- * {@code inst/**}, where class files are stored as {@code .classdata}.
+ * Loads the agent core from the jar entries {@code inst/**}, where class files are stored as
+ * {@code .classdata}, and its libraries (ByteBuddy, HdrHistogram, JNA) from {@code inst/libraries.zip}, an
+ * archive stored inside the jar ({@link StoredArchive}).
  *
  * <p>Neither the application's loaders nor the boot loader can see those entries, and this loader's
  * parent is the platform loader, so the application's own copies of the same libraries, in any version,
@@ -28,6 +30,7 @@ import java.util.jar.JarFile;
  */
 final class IsolatedClassLoader extends ClassLoader {
     static final String PREFIX = "inst/";
+    static final String LIBRARIES = PREFIX + "libraries.zip";
     private static final String CLASS_SUFFIX = ".classdata";
 
     static {
@@ -38,6 +41,8 @@ final class IsolatedClassLoader extends ClassLoader {
     private final URL jarUrl;
     private final ProtectionDomain protectionDomain;
     private final Map<String, URL> nativeLibraries = new HashMap<>();
+    /** Opened at the first class or resource that is not the core's own. */
+    private volatile StoredArchive libraries;
 
     IsolatedClassLoader(JarFile jar, URL jarUrl) {
         super("spawnlock", ClassLoader.getPlatformClassLoader());
@@ -48,18 +53,47 @@ final class IsolatedClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
-        if (entry == null) {
-            throw new ClassNotFoundException(name);
-        }
+        String path = name.replace('.', '/');
         byte[] bytes;
         try {
-            bytes = BootProbes.read(jar, entry);
+            JarEntry entry = jar.getJarEntry(PREFIX + path + CLASS_SUFFIX);
+            bytes = entry != null ? BootProbes.read(jar, entry) : libraries().read(path + ".class");
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
+        if (bytes == null) {
+            throw new ClassNotFoundException(name);
+        }
         definePackageOf(name);
         return defineClass(name, bytes, 0, bytes.length, protectionDomain);
+    }
+
+    private StoredArchive libraries() throws IOException {
+        StoredArchive l = libraries;
+        if (l == null) {
+            synchronized (this) { // once, on the agent's thread; never on a spawn path
+                l = libraries;
+                if (l == null) {
+                    JarEntry archive = jar.getJarEntry(LIBRARIES);
+                    if (archive == null) {
+                        throw new IOException(jar.getName() + " has no " + LIBRARIES);
+                    }
+                    l = StoredArchive.open(jar, archive);
+                    libraries = l;
+                }
+            }
+        }
+        return l;
+    }
+
+    /** A resource's content: the core's own, else the libraries'; null if neither has it. */
+    private byte[] content(String name) {
+        try {
+            JarEntry entry = jar.getJarEntry(entryName(name));
+            return entry != null ? BootProbes.read(jar, entry) : libraries().read(name);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void definePackageOf(String className) {
@@ -76,15 +110,18 @@ final class IsolatedClassLoader extends ClassLoader {
         }
     }
 
+    /**
+     * A resource of the core as a {@code jar:} URL; a native library (JNA's) as a file extracted for it. A
+     * library's other resources have no URL (they are inside the stored archive): read them as streams.
+     */
     @Override
     protected URL findResource(String name) {
-        String entryName = entryName(name);
-        JarEntry entry = jar.getJarEntry(entryName);
-        if (entry == null) {
-            return null;
-        }
         if (name.endsWith(".so")) {
-            return nativeLibrary(entry);
+            return nativeLibrary(name);
+        }
+        String entryName = entryName(name);
+        if (jar.getJarEntry(entryName) == null) {
+            return null;
         }
         try {
             return new URL("jar:" + jarUrl + "!/" + entryName);
@@ -94,38 +131,37 @@ final class IsolatedClassLoader extends ClassLoader {
     }
 
     /** A native library as a file that can be mapped executable, extracted once; JNA loads it from there. */
-    private URL nativeLibrary(JarEntry entry) {
+    private URL nativeLibrary(String name) {
         synchronized (nativeLibraries) { // once per library, on the agent thread; never on a spawn path
-            URL url = nativeLibraries.get(entry.getName());
-            if (url == null) {
+            if (nativeLibraries.containsKey(name)) {
+                return nativeLibraries.get(name);
+            }
+            byte[] bytes = content(name);
+            URL url = null;
+            if (bytes != null) {
                 Path jarDirectory = null;
                 try {
                     jarDirectory = Paths.get(jarUrl.toURI()).getParent();
                 } catch (URISyntaxException | RuntimeException e) {
                     // not a file: only the other places
                 }
-                url = NativeLibraries.extract(jar, entry, jarDirectory);
-                nativeLibraries.put(entry.getName(), url);
+                url = NativeLibraries.extract(name, bytes, jarDirectory);
             }
+            nativeLibraries.put(name, url);
             return url;
         }
     }
 
     /**
-     * Our own entries are read straight from the open jar: going through a {@code jar:} URL would load and
-     * set up the JDK's URL connection classes, ~5 ms before the application's {@code main} (the version is
-     * read in premain).
+     * Read straight from the jar, never through a {@code jar:} URL: that would load and set up the JDK's URL
+     * connection classes (~5 ms), and a library's resources have no such URL.
      */
     @Override
     public InputStream getResourceAsStream(String name) {
         if (!name.endsWith(".so")) {
-            JarEntry entry = jar.getJarEntry(entryName(name));
-            if (entry != null) {
-                try {
-                    return jar.getInputStream(entry);
-                } catch (IOException e) {
-                    return null;
-                }
+            byte[] bytes = content(name);
+            if (bytes != null) {
+                return new ByteArrayInputStream(bytes);
             }
         }
         return super.getResourceAsStream(name);

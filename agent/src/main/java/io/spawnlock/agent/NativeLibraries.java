@@ -13,8 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 
 /**
@@ -30,16 +28,10 @@ final class NativeLibraries {
     private NativeLibraries() {}
 
     /** The library's file URL, or null when no place works (JNA then tries its own way, and may fail). */
-    static URL extract(JarFile jar, JarEntry entry, Path jarDirectory) {
-        byte[] bytes;
-        try {
-            bytes = BootProbes.read(jar, entry);
-        } catch (IOException e) {
-            return null;
-        }
+    static URL extract(String resourceName, byte[] bytes, Path jarDirectory) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
-        String simpleName = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+        String simpleName = resourceName.substring(resourceName.lastIndexOf('/') + 1);
         String fileName = simpleName.replace(".so", "") + "-" + Long.toHexString(crc.getValue()) + ".so";
         String mountinfo = read(Paths.get("/proc/self/mountinfo"));
         for (Path place : places(jarDirectory)) {

@@ -169,24 +169,31 @@ public final class AgentCore {
 
     /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
     private void runAgentThread() {
-        startInBackground();
         try {
-            defineProbes.call();
-        } catch (Throwable t) {
-            warnings.warnOnce("probes", "spawns are not measured: the probes could not be defined in the boot"
-                    + " loader (" + AgentWarnings.describe(t) + ")");
+            startInBackground();
+            try {
+                defineProbes.call();
+            } catch (Throwable t) {
+                warnings.warnOnce("probes", "spawns are not measured: the probes could not be defined in the boot"
+                        + " loader (" + AgentWarnings.describe(t) + ")");
+                gate.giveUp(inst);
+                recordingReady.countDown();
+                return;
+            }
+            try {
+                setUpRecording();
+            } finally {
+                recordingReady.countDown();
+            }
+            gate.prepare(inst);
+            Thread.currentThread().setName("spawnlock-log");
+            writeEveryInterval();
+        } catch (Throwable t) { // a broken jar, say: one line, never a stack trace in the application's output
+            warnings.warnOnce("agent-thread", "the agent stopped (" + AgentWarnings.describe(t)
+                    + "); the application runs on unmeasured");
             gate.giveUp(inst);
             recordingReady.countDown();
-            return;
         }
-        try {
-            setUpRecording();
-        } finally {
-            recordingReady.countDown();
-        }
-        gate.prepare(inst);
-        Thread.currentThread().setName("spawnlock-log");
-        writeEveryInterval();
     }
 
     private void setUpRecording() {
