@@ -20,7 +20,7 @@ for name in "${selected[@]}"; do
   case "$name" in
     startup) java src/bench/TimeToMain.java 15 "$JDK17" "$JDK25" ;;
     locks)   java -cp "$BENCH_CP" io.spawnlock.bench.LockCost "$AGENT" 3 "$JDK17" "$JDK25" ;;
-    spawns)  java src/bench/SpawnThroughput.java 7 4 "$JDK17" "$JDK25" ;;
+    spawns)  java src/bench/SpawnThroughput.java 15 3 "$JDK17" "$JDK25" ;;
     dumps)   java src/bench/DumpCost.java "$JDK17/bin/java" "$AGENT" 10
              java src/bench/DumpCost.java "$JDK25/bin/java" "$AGENT" 10 ;;
     report)  java -cp "$BENCH_CP" io.spawnlock.bench.ReportSpeed "$AGENT" \

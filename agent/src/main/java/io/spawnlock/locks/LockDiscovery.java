@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -24,8 +22,6 @@ import java.util.stream.Collectors;
  * the retransformed class to {@link LockClassTransformer}).
  */
 public final class LockDiscovery {
-    /** At most one stack walk per this interval across all threads: ~200 per second. */
-    private static final long MIN_NANOS_BETWEEN_WALKS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_APPLICATION_FRAMES = 16;
     private static final int MAX_SEEN_SITES = 10_000;
     private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
@@ -37,7 +33,7 @@ public final class LockDiscovery {
     private final ClassLoader agentLoader = LockDiscovery.class.getClassLoader();
     private final Set<String> seenSites = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<CallSite> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicLong nextWalk = new AtomicLong(System.nanoTime());
+    private final WalkPacer pacer = new WalkPacer(System.nanoTime());
     private volatile Thread worker;
 
     /** @param notes where to write what was found (the log's comments) */
@@ -55,9 +51,7 @@ public final class LockDiscovery {
 
     /** On the spawning thread, inside {@code start()}: what it holds now is what we look for. */
     public void onSpawn() {
-        long now = System.nanoTime();
-        long next = nextWalk.get();
-        if (now - next < 0 || !nextWalk.compareAndSet(next, now + MIN_NANOS_BETWEEN_WALKS)) {
+        if (!pacer.claim(System.nanoTime())) {
             return;
         }
         List<StackWalker.StackFrame> frames = WALKER.walk(s -> s.limit(256).collect(Collectors.toList()));
@@ -85,6 +79,7 @@ public final class LockDiscovery {
                 added = true;
             }
         }
+        pacer.walked(System.nanoTime(), added);
         Thread w = worker;
         if (added && w != null) {
             LockSupport.unpark(w);

@@ -105,13 +105,20 @@ public final class SampleApp {
             workers[t].setName("spawner-" + t);
             workers[t].start();
         }
+        long[] cpuBefore = ProcessCpu.now();
         long start = System.nanoTime();
         go.countDown();
         for (Worker w : workers) {
             w.join();
         }
         long elapsed = System.nanoTime() - start;
-        return Result.of(workers, elapsed);
+        long[] cpuAfter = ProcessCpu.now();
+        Result r = Result.of(workers, elapsed);
+        if (cpuBefore != null && cpuAfter != null) {
+            r.cpuMillis = cpuAfter[0] - cpuBefore[0];
+            r.childrenCpuMillis = cpuAfter[1] - cpuBefore[1];
+        }
+        return r;
     }
 
     static final class Worker extends Thread {
@@ -159,6 +166,9 @@ public final class SampleApp {
         final int ok;
         final int failed;
         final long elapsedNanos;
+        /** CPU of this process and of the spawned children during the run, or -1 where unknown. */
+        long cpuMillis = -1;
+        long childrenCpuMillis = -1;
         final long[] sortedNanos;
         final List<Throwable> unexpected;
 
@@ -202,6 +212,10 @@ public final class SampleApp {
             sb.append(String.format(Locale.ROOT,
                     "spawn and wait, per spawn (measured by the app, lock wait included): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
                     percentile(50) / 1e6, percentile(99) / 1e6, percentile(100) / 1e6));
+            if (cpuMillis >= 0) {
+                sb.append(String.format(Locale.ROOT, "%ncpu during the run: this process %d ms, its children %d ms",
+                        cpuMillis, childrenCpuMillis));
+            }
             for (Throwable t : unexpected) {
                 sb.append(String.format("%nunexpected: %s", t));
             }

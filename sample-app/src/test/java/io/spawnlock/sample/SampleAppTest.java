@@ -19,6 +19,9 @@ class SampleAppTest {
             assertTrue(r.unexpected.isEmpty(), r.unexpected.toString());
             String summary = r.describe(o);
             assertTrue(summary.contains("summary spawns=18 ok=12 failed=6 "), summary);
+            assertTrue(r.cpuMillis >= 0 && r.childrenCpuMillis >= 0, "this is Linux: /proc/self/stat is there");
+            assertTrue(summary.contains("cpu during the run: this process " + r.cpuMillis + " ms, its children "
+                    + r.childrenCpuMillis + " ms"), summary);
         }
     }
 
