@@ -43,6 +43,7 @@ final class IsolatedClassLoader extends ClassLoader {
     private final Map<String, URL> nativeLibraries = new HashMap<>();
     /** Opened at the first class or resource that is not the core's own. */
     private volatile StoredArchive libraries;
+    private final Object librariesLock = new Object();
 
     IsolatedClassLoader(JarFile jar, URL jarUrl) {
         super("spawnlock", ClassLoader.getPlatformClassLoader());
@@ -53,11 +54,9 @@ final class IsolatedClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        String path = name.replace('.', '/');
         byte[] bytes;
         try {
-            JarEntry entry = jar.getJarEntry(PREFIX + path + CLASS_SUFFIX);
-            bytes = entry != null ? BootProbes.read(jar, entry) : libraries().read(path + ".class");
+            bytes = read(name.replace('.', '/') + ".class");
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
@@ -71,7 +70,7 @@ final class IsolatedClassLoader extends ClassLoader {
     private StoredArchive libraries() throws IOException {
         StoredArchive l = libraries;
         if (l == null) {
-            synchronized (this) { // once, on the agent's thread; never on a spawn path
+            synchronized (librariesLock) { // once, on the agent's thread; never on a spawn path
                 l = libraries;
                 if (l == null) {
                     JarEntry archive = jar.getJarEntry(LIBRARIES);
@@ -86,11 +85,16 @@ final class IsolatedClassLoader extends ClassLoader {
         return l;
     }
 
-    /** A resource's content: the core's own, else the libraries'; null if neither has it. */
+    /** A resource's content (a class as {@code a/b/C.class}): the core's own, else the libraries'; null if neither has it. */
+    private byte[] read(String name) throws IOException {
+        JarEntry entry = jar.getJarEntry(entryName(name));
+        return entry != null ? BootProbes.read(jar, entry) : libraries().read(name);
+    }
+
+    /** As {@link #read}, with an unreadable resource taken as missing. */
     private byte[] content(String name) {
         try {
-            JarEntry entry = jar.getJarEntry(entryName(name));
-            return entry != null ? BootProbes.read(jar, entry) : libraries().read(name);
+            return read(name);
         } catch (IOException e) {
             return null;
         }

@@ -136,12 +136,11 @@ public final class AgentCore {
         if (earlyGate != null) {
             core.gate.resolve();
             earlyGate.accept(core.gate, new ShutdownHook(core));
-            agentThread.start();
         } else {
             core.gate.register(inst);
-            agentThread.start();
             Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
         }
+        agentThread.start();
     }
 
     /**
@@ -275,8 +274,7 @@ public final class AgentCore {
             note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
                     + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
         } else {
-            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(usageFailure)
-                    + "); spawns are measured without it");
+            usageFailed(usageFailure);
         }
         try {
             JfrEvents jfr = new JfrEvents(spawnLocks::deliverEachRelease);
@@ -451,6 +449,12 @@ public final class AgentCore {
         }
     }
 
+    /** The CPU source failed to load, or later on a spawn: one warning either way. */
+    private void usageFailed(Throwable failure) {
+        warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(failure)
+                + "); spawns are measured without it");
+    }
+
     private void acceptRecordingFailed(Throwable failure) {
         warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(failure)
                 + "); the accept.* tags stop");
@@ -483,8 +487,7 @@ public final class AgentCore {
         }
         Throwable usageFailure = spawnRecorder.usageFailure();
         if (usageFailure != null) {
-            warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(usageFailure)
-                    + "); spawns are measured without it");
+            usageFailed(usageFailure);
         }
         Throwable discoveryFailure = spawnRecorder.discoveryFailure();
         if (discoveryFailure != null) {

@@ -57,7 +57,7 @@ public final class TagRecorder {
         if (drained == null) {
             drained = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
         }
-        drained.recordValue(value < 0 ? 0 : Math.min(value, HIGHEST_NANOS));
+        drained.recordValue(Math.min(value, HIGHEST_NANOS));
     }
 
     /**
