@@ -95,7 +95,7 @@ public final class LockProbe {
         if (c == null) {
             return;
         }
-        Held h = HELD.get();
+        Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
         h.pendingStart = System.nanoTime();
@@ -109,7 +109,7 @@ public final class LockProbe {
         if (c == null) {
             return;
         }
-        Held h = HELD.get();
+        Held h = c.heldByCurrentThread();
         if (h.pendingId != id) {
             return; // the enter was not seen (rewritten while this thread was inside)
         }
@@ -125,17 +125,18 @@ public final class LockProbe {
      * and the acquisition still counts for the overtaken count of those waiting.
      */
     public static void synchronizedMethodEntered(int id) {
-        Held h = HELD.get();
+        Counters c = counters(id);
+        if (c == null) {
+            return;
+        }
+        Held h = c.heldByCurrentThread();
         if (h.pendingId == id) {
             monitorEntered(id);
             return;
         }
-        Counters c = counters(id);
-        if (c != null) {
-            c.acquiredAtOnce(true);
-            h.push(id, System.nanoTime(), Held.UNKNOWN_WAIT, 0);
-            c.holder = h;
-        }
+        c.acquiredAtOnce(true);
+        h.push(id, System.nanoTime(), Held.UNKNOWN_WAIT, 0);
+        c.holder = h;
     }
 
     /**
@@ -164,7 +165,7 @@ public final class LockProbe {
         if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
             long now = System.nanoTime();
             c.acquiredAtOnce(true);
-            Held h = HELD.get();
+            Held h = c.heldByCurrentThread();
             h.push(id, now, 0, 0);
             c.holder = h;
             return;
@@ -198,7 +199,7 @@ public final class LockProbe {
 
     /** The slow path of a Lock: the thread may wait; it shows in dumps as waiting from now. */
     private static Held waiting(Counters c, int id) {
-        Held h = HELD.get();
+        Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
         h.pendingStart = System.nanoTime();
@@ -510,11 +511,14 @@ public final class LockProbe {
         /**
          * The state of the thread that last took this lock exclusively at an instrumented site. Written by
          * that thread while it holds the lock, so a holder reading it at its release sees its own state
-         * (the lock orders the writes) and needs no thread-local lookup; anyone else sees another thread's.
+         * (the lock orders the writes) and needs no thread-local lookup. A thread reading it without the lock
+         * (entering) may see any taker's state, but a state's owner is final: if the owner is this thread,
+         * the state is this thread's own. So a thread taking the same lock again, the common uncontended
+         * case, never looks up its thread-local.
          */
         Held holder;
 
-        /** The current thread's state: the holder's if it is this thread, else from the thread-local. */
+        /** The current thread's state: the last holder's if it is this thread, else from the thread-local. */
         Held heldByCurrentThread() {
             Held h = holder;
             return h != null && h.owner == Thread.currentThread() ? h : HELD.get();

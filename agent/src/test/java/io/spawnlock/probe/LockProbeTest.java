@@ -113,6 +113,47 @@ class LockProbeTest {
     }
 
     @Test
+    void aThreadTakingALockAnotherThreadTookLastRecordsItInItsOwnState() throws Exception {
+        Object monitor = new Object();
+        ReentrantLock lock = new ReentrantLock();
+        LockProbe.monitorEntering(id);
+        synchronized (monitor) {
+            LockProbe.monitorEntered(id);
+            LockProbe.monitorExited(id);
+        }
+        LockProbe.lock(lock, id);
+        LockProbe.unlock(lock, id); // this thread is the last taker of both
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int[] heldByOther = new int[2];
+        Thread other = new Thread(() -> {
+            try {
+                LockProbe.monitorEntering(id);
+                synchronized (monitor) {
+                    LockProbe.monitorEntered(id);
+                    heldByOther[0] = LockProbe.innermostHeld();
+                    LockProbe.lock(lock, id);
+                    heldByOther[1] = LockProbe.innermostHeld();
+                    holding.countDown();
+                    release.await();
+                    LockProbe.unlock(lock, id);
+                    LockProbe.monitorExited(id);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        holding.await();
+        assertEquals(-1, LockProbe.innermostHeld(), "the other thread's acquisitions are not this thread's");
+        release.countDown();
+        other.join();
+        assertEquals(id, heldByOther[0]);
+        assertEquals(id, heldByOther[1]);
+        assertEquals(4, drained().size(), "two acquire+release pairs per thread");
+    }
+
+    @Test
     void aWaiterSeesItsWaitTheQueueAndWhoOvertookIt() throws Exception {
         Object monitor = new Object();
         CountDownLatch waiting = new CountDownLatch(1);
