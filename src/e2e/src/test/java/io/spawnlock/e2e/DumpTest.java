@@ -45,8 +45,12 @@ class DumpTest {
         final StringBuilder stdout = new StringBuilder();
 
         App(Jdks.Jdk jdk, String options, String... args) throws Exception {
+            this(jdk, List.of(), options, args);
+        }
+
+        App(Jdks.Jdk jdk, List<String> jvmArgs, String options, String... args) throws Exception {
             process = ForkedJvm.on(jdk).agent("log=" + log + ",interval=100ms,dumps=" + dumps + options)
-                    .fixture(DumpApp.class, args).start();
+                    .args(jvmArgs.toArray(new String[0])).fixture(DumpApp.class, args).start();
             err = new ForkedJvm.StreamCollector(process.getErrorStream());
             watchdog = new ForkedJvm.Watchdog(process, jdk, 60);
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -160,6 +164,32 @@ class DumpTest {
         assertTrue(HistogramLogs.max(dir.resolve("dump.hlog"), "lock.wait." + LOCK) >= first * 0.99, dump);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    }
+
+    /**
+     * The JVM's own log of its pauses: each stack taken with a stop of every thread would be a "ThreadDump"
+     * safepoint. JDK 21+ takes each stack in a handshake with that thread alone; before, the three stacks
+     * are taken in one safepoint, not one each.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aDumpStopsEveryThreadAtMostOnce(Jdks.Jdk jdk) throws Exception {
+        Path pauses = dir.resolve("pauses.log");
+        String dump;
+        try (App app = new App(jdk, List.of("-Xlog:safepoint=info:file=" + pauses), "")) {
+            app.signal();
+            dump = Files.readString(app.awaitDump(1));
+            assertEquals("", app.err.text());
+        }
+        assertTrue(dump.contains("waiters: 2\n"), dump);
+        Matcher stacked = Pattern.compile("^(holder|waiter): .*\n    at ", Pattern.MULTILINE).matcher(dump);
+        int stacks = 0;
+        while (stacked.find()) {
+            stacks++;
+        }
+        assertEquals(3, stacks, "the holder's and both waiters' stacks:\n" + dump);
+        long stops = Files.readAllLines(pauses).stream().filter(l -> l.contains("Safepoint \"ThreadDump\"")).count();
+        assertEquals(jdk.major >= 21 ? 0 : 1, stops, Files.readString(pauses));
     }
 
     @ParameterizedTest(name = "{0}")
