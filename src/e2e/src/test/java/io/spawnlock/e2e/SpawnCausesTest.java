@@ -61,9 +61,10 @@ class SpawnCausesTest {
     void forkWithATouchedHeapIsThePageTableCopy(Jdks.Jdk jdk) throws Exception {
         Run fork = run(jdk, "fork", new String[] {"-Xmx2g", "-Djdk.lang.Process.launchMechanism=FORK"},
                 "--heap-gib", "1", "--threads", "1", "--spawns", "20", "--lock", "none");
-        // the signature: the spawning thread itself is busy in fork/exec, far above a small JVM's ~0.2 ms
-        double cpuShare = fork.mean("spawn.cpu") / fork.mean("spawn.exec");
-        assertTrue(cpuShare >= 0.25, "parent CPU share of fork/exec " + cpuShare + "\n" + fork);
+        // the signature: the spawning thread itself is busy in fork/exec, far above a small JVM's ~0.2 ms. In CPU
+        // time, not as a share of the wall time: on a loaded machine the wall time grows while the thread waits
+        // for a core (two busy loops on this 2-core machine took the share from 0.3-0.45 down to 0.21).
+        assertTrue(fork.mean("spawn.cpu") >= 5e6, "parent CPU in fork/exec\n" + fork);
         assertTrue(fork.cause().startsWith("Cause: page-table copy"), fork.cause());
         assertTrue(fork.cause().contains("use POSIX_SPAWN"), fork.cause());
         if (fork.counts.containsKey("spawn.cpu.sys")) { // with JNA: the copy is kernel time
