@@ -15,6 +15,7 @@ import io.spawnlock.recording.PrivateFiles;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -25,8 +26,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +41,8 @@ import org.HdrHistogram.Histogram;
  * Writes one dump: who holds each spawn lock, for how long and in which spawn phase, who waits for it
  * (longest first, with how often each was overtaken), their stacks, the threads inside a spawn that hold no
  * known lock, and every tag since start. Only those threads' stacks are taken (each a per-thread handshake
- * on JDK 21+, all in one safepoint before; never a heap walk). The file appears whole or not at all: it is written to a temporary
- * file in the same directory, owner-only, and renamed.
+ * on JDK 21+, all in one safepoint before; never a heap walk). The file appears whole or not at all: it is
+ * written to a temporary file in the same directory, owner-only, and renamed.
  */
 final class DumpWriter {
     /** Bounds per dump, so that no trigger storm or thread explosion makes one huge. */
@@ -121,7 +124,7 @@ final class DumpWriter {
         Set<Integer> ids = new java.util.TreeSet<>(holders.keySet());
         ids.addAll(waiters.keySet());
         // Who is shown, before anything is written: their stacks are then taken together.
-        Set<Thread> shown = new java.util.LinkedHashSet<>();
+        Set<Thread> shown = new LinkedHashSet<>();
         for (int id : ids) {
             for (Object[] h : holders.getOrDefault(id, new ArrayList<>())) {
                 shown.add((Thread) h[0]);
@@ -255,7 +258,7 @@ final class DumpWriter {
      * in all on JDK 17), so the JVM's thread dump takes them all in one safepoint instead.
      */
     private Map<Thread, StackTraceElement[]> stacksOf(List<Thread> shown) {
-        Map<Thread, StackTraceElement[]> stacks = new java.util.HashMap<>();
+        Map<Thread, StackTraceElement[]> stacks = new HashMap<>();
         if (shown.isEmpty()) {
             return stacks;
         }
@@ -269,7 +272,7 @@ final class DumpWriter {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = shown.get(i).getId();
         }
-        java.lang.management.ThreadInfo[] infos = threadBean().getThreadInfo(ids, Integer.MAX_VALUE);
+        ThreadInfo[] infos = threadBean().getThreadInfo(ids, Integer.MAX_VALUE);
         for (int i = 0; i < ids.length; i++) { // a thread that has ended meanwhile has no info: no stack
             stacks.put(shown.get(i), infos[i] == null ? new StackTraceElement[0] : infos[i].getStackTrace());
         }
