@@ -17,16 +17,17 @@ import java.util.regex.Pattern;
  * {@code /bin/true}, 2 threads, no lock) with the agent, as a share of the same run without it.
  *
  * <p>Run from the repository root after a build:
- * {@code java src/bench/SpawnThroughput.java [runs] [seconds] [java-home...]}. Each run spawns for 2 s
- * first ({@code --warmup}), left out of its rate: the steady state, after the JVM's start-up and the agent's
- * (whose first spawn waits for ByteBuddy, ~0.3 s, and whose thread loads it meanwhile). The two arms
- * alternate run by run, so the machine's noise falls on both alike; the medians and their ratio are
- * printed per JDK. Next to the rate, the CPU each spawn took (the JVM's own, and with its children's:
- * the sample app reads both from /proc/self/stat around its measured run): on a shared machine whose other
- * tenants take the CPU away at random, the wall-clock rate moves by tens of percent from run to run, while
- * the CPU per spawn counts only the work done, so the agent's share of it shows through. On
- * JDK 24+ the agent arm also runs with {@code --enable-native-access=ALL-UNNAMED} (JNA's getrusage) as a
- * third arm, since that is the costlier CPU source.
+ * {@code java [-Dwarmup=2s] src/bench/SpawnThroughput.java [runs] [seconds] [java-home...]}. Each run
+ * spawns for 2 s (or the {@code warmup} property's duration) first ({@code --warmup}), left out of its rate:
+ * the steady state, after the JVM's start-up and the agent's (whose first spawn waits for ByteBuddy, ~0.3 s,
+ * and whose thread loads it meanwhile). The two arms alternate run by run, so the machine's noise falls on
+ * both alike; the medians and their ratio are printed per JDK. Next to the rate, the CPU each spawn took
+ * (the JVM's own, and with its children's: the sample app reads both from /proc/self/stat around its
+ * measured run): on a shared machine whose other tenants take the CPU away at random, the wall-clock rate
+ * moves by tens of percent from run to run, while the CPU per spawn counts only the work done, so the
+ * agent's share of it shows through. On JDK 24+ the agent arm also runs with
+ * {@code --enable-native-access=ALL-UNNAMED} (JNA's getrusage) as a third arm, since that is the costlier
+ * CPU source.
  */
 public class SpawnThroughput {
     public static void main(String[] args) throws Exception {
@@ -41,7 +42,7 @@ public class SpawnThroughput {
         }
         Path work = Files.createTempDirectory("spawnlock-throughput");
         List<String> app = List.of("-jar", sample.toString(), "--threads", "2", "--duration", seconds + "s",
-                "--lock", "none", "--command", "/bin/true", "--warmup", "2s");
+                "--lock", "none", "--command", "/bin/true", "--warmup", System.getProperty("warmup", "2s"));
         System.out.printf(Locale.ROOT, "%-6s %-18s %9s %9s %9s %8s %14s %16s%n", "jdk", "arm", "median/s", "min/s",
                 "max/s", "share", "JVM CPU/spawn", "with children");
         for (String home : homes) {
