@@ -104,19 +104,14 @@ public final class LockProbe {
 
     /** Just after MONITORENTER of lock {@code id} (after javac's try-start label). */
     public static void monitorEntered(int id) {
-        long now = System.nanoTime();
         Counters c = counters(id);
         if (c == null) {
             return;
         }
         Held h = c.heldByCurrentThread();
-        if (h.pendingId != id) {
-            return; // the enter was not seen (rewritten while this thread was inside)
+        if (h.pendingId == id) { // else the enter was not seen (rewritten while this thread was inside)
+            lockAcquired(c, h, id, true);
         }
-        h.pendingId = -1;
-        long overtaken = c.acquiredAfterWaiting(true) - h.pendingSeq;
-        h.push(id, now, now - h.pendingStart, overtaken);
-        c.holder = h;
     }
 
     /**
@@ -131,7 +126,7 @@ public final class LockProbe {
         }
         Held h = c.heldByCurrentThread();
         if (h.pendingId == id) {
-            monitorEntered(id);
+            lockAcquired(c, h, id, true);
             return;
         }
         c.acquiredAtOnce(true);
@@ -212,6 +207,7 @@ public final class LockProbe {
         c.arrivals.decrementAndGet();
     }
 
+    /** A thread that announced its wait ({@link #waiting}, {@link #monitorEntering}) holds the lock now. */
     private static void lockAcquired(Counters c, Held h, int id, boolean exclusive) {
         long now = System.nanoTime();
         h.pendingId = -1;
