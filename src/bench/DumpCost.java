@@ -104,7 +104,7 @@ public class DumpCost {
     /** The JVM's logged pauses in a window of its uptime: safepoints stop every Java thread, a handshake its targets. */
     static final class Pauses {
         private static final Pattern LINE = Pattern.compile(
-                "^\\[(\\d+)ns\\] (Safepoint|Handshake) \"([^\"]+)\".*?(?:Total|Total completion time): (\\d+) ns");
+                "^\\[(\\d+)ns\\] (Safepoint|Handshake) .*?Total(?: completion time)?: (\\d+) ns");
         int safepoints;
         double safepointTotalMs;
         double safepointLargestMs;
@@ -122,7 +122,7 @@ public class DumpCost {
                 if (at < fromNanos || at >= toNanos) {
                     continue;
                 }
-                double ms = Long.parseLong(m.group(4)) / 1e6;
+                double ms = Long.parseLong(m.group(3)) / 1e6;
                 if (m.group(2).equals("Safepoint")) {
                     p.safepoints++;
                     p.safepointTotalMs += ms;

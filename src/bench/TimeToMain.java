@@ -82,16 +82,18 @@ public class TimeToMain {
                         median(toMain.get(arm)) / 1e6, median(total.get(arm)) / 1e6,
                         err.isEmpty() ? "(empty)" : err.replace("\n", "\\n"));
             }
-            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (spawnlock minus plain, medians of %d runs)%n",
-                    version, "added", (median(toMain.get(2)) - median(toMain.get(0))) / 1e6,
-                    (median(total.get(2)) - median(total.get(0))) / 1e6, runs);
-            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (empty agent minus plain: the JVM's own part)%n",
-                    version, "any agent", (median(toMain.get(1)) - median(toMain.get(0))) / 1e6,
-                    (median(total.get(1)) - median(total.get(0))) / 1e6);
-            System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (spawnlock minus empty agent: ours)%n",
-                    version, "ours", (median(toMain.get(2)) - median(toMain.get(1))) / 1e6,
-                    (median(total.get(2)) - median(total.get(1))) / 1e6);
+            difference(version, "added", toMain, total, 2, 0, "spawnlock minus plain, medians of " + runs + " runs");
+            difference(version, "any agent", toMain, total, 1, 0, "empty agent minus plain: the JVM's own part");
+            difference(version, "ours", toMain, total, 2, 1, "spawnlock minus empty agent: ours");
         }
+    }
+
+    /** One line: arm {@code a}'s medians minus arm {@code b}'s, to main and in total. */
+    private static void difference(String version, String label, List<List<Long>> toMain, List<List<Long>> total,
+                                   int a, int b, String what) {
+        System.out.printf(Locale.ROOT, "%-22s %-14s %+12.1f %+12.1f   (%s)%n", version, label,
+                (median(toMain.get(a)) - median(toMain.get(b))) / 1e6, (median(total.get(a)) - median(total.get(b))) / 1e6,
+                what);
     }
 
     /** A jar whose manifest names {@code agentClass} (in the jar's root) as its Premain-Class. */
