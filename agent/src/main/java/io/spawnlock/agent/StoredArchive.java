@@ -82,10 +82,6 @@ final class StoredArchive {
         }
     }
 
-    boolean contains(String name) {
-        return entries.containsKey(name);
-    }
-
     /** The entry's content, or null if the archive has no such entry. */
     byte[] read(String name) throws IOException {
         long[] e = entries.get(name);

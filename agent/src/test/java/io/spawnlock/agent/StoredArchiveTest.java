@@ -1,7 +1,7 @@
 package io.spawnlock.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,11 +72,10 @@ class StoredArchiveTest {
     void readsEveryEntryInPlaceDeflatedOrStored() throws Exception {
         try (JarFile jar = new JarFile(jarWith(archive(), ZipEntry.STORED).toFile())) {
             StoredArchive a = StoredArchive.open(jar, jar.getJarEntry("inst/libraries.zip"));
-            assertTrue(a.contains("net/bytebuddy/Some.class"));
+            assertNotNull(a.read("net/bytebuddy/Some.class"));
             assertArrayEquals(text, a.read("net/bytebuddy/Some.class"));
             assertArrayEquals(noise, a.read("com/sun/jna/linux-x86-64/libjnidispatch.so"));
             assertArrayEquals(text, a.read("net/bytebuddy/Some.class"), "again: nothing is consumed");
-            assertFalse(a.contains("net/bytebuddy/Other.class"));
             assertNull(a.read("net/bytebuddy/Other.class"));
         }
     }
