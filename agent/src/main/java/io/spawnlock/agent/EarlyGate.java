@@ -1,7 +1,11 @@
 package io.spawnlock.agent;
 
 import java.lang.instrument.ClassFileTransformer;
+import io.spawnlock.locks.ConstantPool;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -11,21 +15,30 @@ import java.util.function.BiConsumer;
  * the agent takes over once it has started ({@link #accept}).
  *
  * <p>Until then the transformer holds a load of the JDK classes the agent rewrites (bounded), so that an
- * early spawn is still measured; every other class passes at once. From then on it passes every class load
+ * early spawn is still measured, and of an application class that calls a JDK spawn entry point or takes
+ * a lock, so that the load-time pass reads it before it first runs; every other class passes at once. From then on it passes every class load
  * to the agent's class gate. The shutdown hook waits (bounded) for the start to end and then runs the
  * agent's own exit work, so even a JVM that is done before the agent has started leaves its log.
  *
- * <p>Loaded by the application class loader in premain, so it names no agent type and loads nothing else.
+ * <p>Loaded by the application class loader in premain, so it names no agent type but the constant-pool
+ * reader (in the jar's top level too), which it loads before it is registered.
  */
 final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTransformer, Runnable> {
     /** The JDK classes the agent rewrites: the spawn path (SpawnClasses) and the listening channel (accept). */
     static final String[] HELD = {"java/lang/ProcessBuilder", "java/lang/ProcessImpl", "sun/nio/ch/ServerSocketChannelImpl"};
     private static final long MAX_WAIT_SECONDS = 3;
+    /** The JDK's spawn entry points as {@code owner.name} (the core's SpawnCalls learns the application's). */
+    private static final Set<String> SPAWN_METHODS = new HashSet<>(Arrays.asList("java/lang/ProcessBuilder.start",
+            "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec"));
 
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile ClassFileTransformer classGate;
     private volatile Runnable atExit;
     private volatile Thread starter;
+
+    EarlyGate() {
+        ConstantPool.callsOrLocks(new byte[0], SPAWN_METHODS); // loaded now, never while a class loads
+    }
 
     /** The thread that starts the agent: it must never wait for itself. */
     void startedBy(Thread thread) {
@@ -54,7 +67,8 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         ClassFileTransformer gate = classGate;
-        if (gate == null && loader == null && isHeld(className) && Thread.currentThread() != starter) {
+        if (gate == null && Thread.currentThread() != starter && (loader == null ? isHeld(className)
+                : classBeingRedefined == null && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_METHODS))) {
             try {
                 started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

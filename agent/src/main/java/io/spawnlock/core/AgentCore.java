@@ -11,6 +11,7 @@ import io.spawnlock.export.OpenMetricsFile;
 import io.spawnlock.export.Spawnlock;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
+import io.spawnlock.locks.SpawnCalls;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.os.ProcessSampler;
 import io.spawnlock.os.ThreadUsage;
@@ -26,9 +27,11 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -63,6 +66,9 @@ public final class AgentCore {
     private final Callable<?> defineProbes;
     private final AgentWarnings warnings = new AgentWarnings(System.err);
     private final ClassGate gate;
+    /** The spawning methods the load-time pass and discovery share; null when discovery is off. */
+    private final SpawnCalls spawnCalls;
+    private LockClassTransformer lockTransformer;
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
@@ -70,7 +76,11 @@ public final class AgentCore {
     private Dumps dumps;
     private SpawnLocks spawnLocks;
     private LockDiscovery discovery;
-    private IntervalLog log;
+    /** Written by the agent thread once, read by class-loading threads writing notes. */
+    private volatile IntervalLog log;
+    /** Notes written before the log exists (the load-time pass starts first); false once it exists or never will. */
+    private volatile boolean logPending = true;
+    private final ConcurrentLinkedQueue<String> pendingNotes = new ConcurrentLinkedQueue<>();
     /** Used by the agent thread and, at exit, the shutdown hook. */
     private volatile ProcessSampler processSampler;
     /** The herd on listening channels; null when not measured. Used by the agent thread and, at exit, the shutdown hook. */
@@ -85,7 +95,9 @@ public final class AgentCore {
         this.inst = inst;
         this.attached = attached;
         this.defineProbes = defineProbes;
-        this.gate = new ClassGate(warnings, options.lockClasses(), options.accept());
+        this.spawnCalls = options.discover() ? new SpawnCalls() : null;
+        this.gate = new ClassGate(warnings, options.lockClasses(),
+                spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.names(), options.accept());
     }
 
     /**
@@ -185,6 +197,7 @@ public final class AgentCore {
                 recordingReady.countDown();
             }
             gate.prepare(inst);
+            catchUpWithLoadedClasses();
             Thread.currentThread().setName("spawnlock-log");
             writeEveryInterval();
         } catch (Throwable t) { // a broken jar, say: one line, never a stack trace in the application's output
@@ -198,6 +211,15 @@ public final class AgentCore {
     private void setUpRecording() {
         TestFaults.armIfAllowed();
         recording = new Recording();
+        // First the lock rewriter, which the class gate holds lock-taking application classes for; then the log.
+        spawnLocks = new SpawnLocks(recording);
+        spawnLocks.listen();
+        if (options.discover() || !options.locks().isEmpty()) {
+            lockTransformer = new LockClassTransformer(spawnLocks, options.locks(), spawnCalls, warnings, this::note);
+            gate.rewriteApplicationClassesWith(lockTransformer);
+        } else {
+            gate.noLockRewriter();
+        }
         long pid = ProcessHandle.current().pid();
         LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
         if (options.logEnabled()) {
@@ -211,16 +233,13 @@ public final class AgentCore {
                         + AgentWarnings.describe(e) + "); measuring goes on without a log");
             }
         }
+        logPending = false;
+        flushPendingNotes();
         if (options.metricsEnabled()) {
             metrics = new OpenMetricsFile(Paths.get(AgentOptions.expand(options.metrics(), pid, startTime)), pid);
         }
-        spawnLocks = new SpawnLocks(recording);
-        spawnLocks.listen();
-        if (options.discover() || !options.locks().isEmpty()) {
-            gate.rewriteApplicationClassesWith(new LockClassTransformer(spawnLocks, options.locks(), warnings, this::note));
-        }
         if (options.discover()) {
-            discovery = new LockDiscovery(spawnLocks, inst, warnings, this::note);
+            discovery = new LockDiscovery(spawnLocks, spawnCalls, inst, warnings, this::note);
             discovery.workOn(Thread.currentThread());
         }
         spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
@@ -239,6 +258,21 @@ public final class AgentCore {
         // for `dump <pid>`: where the dumps go and which signal asks for one (read over the Attach API)
         System.setProperty(DUMPS_PROPERTY, dumps.directory().toAbsolutePath().toString());
         System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The load-time pass over the classes loaded before the lock rewriter was ready. */
+    private void catchUpWithLoadedClasses() {
+        if (lockTransformer == null) {
+            return;
+        }
+        for (Class<?> c : lockTransformer.catchUp(inst.getAllLoadedClasses())) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
+                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
+            }
+        }
     }
 
     /**
@@ -315,6 +349,22 @@ public final class AgentCore {
         IntervalLog l = log;
         if (l != null) {
             l.comment(text);
+        } else if (logPending) {
+            pendingNotes.add(text); // bounded by what the load-time pass finds before the log exists
+            flushPendingNotes(); // the log may have come meanwhile
+        }
+    }
+
+    private void flushPendingNotes() {
+        if (logPending) {
+            return;
+        }
+        IntervalLog l = log;
+        String text;
+        while ((text = pendingNotes.poll()) != null) {
+            if (l != null) {
+                l.comment(text);
+            }
         }
     }
 

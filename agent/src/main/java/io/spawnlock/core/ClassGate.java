@@ -1,6 +1,7 @@
 package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
+import io.spawnlock.locks.ConstantPool;
 import io.spawnlock.spawn.SpawnClassRewriter;
 import io.spawnlock.spawn.SpawnClasses;
 import java.lang.instrument.ClassFileTransformer;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * application's {@code main}. So the agent's thread prepares the rewriters while the application starts.
  * If the application loads {@code ProcessBuilder}, {@code ProcessImpl} or a class named by {@code locks=}
  * before that is done, this gate holds that class load until the rewriters are ready (bounded), so no early
- * spawn or lock acquisition goes unmeasured; a class let through unchanged after the bound is retransformed
+ * spawn or lock acquisition goes unmeasured; with discovery on, an application class that calls a spawn
+ * entry point or takes a lock ({@link ConstantPool#callsOrLocks}) is held until the lock rewriter alone is
+ * ready (about a tenth of a second after start here), so the load-time pass reads it before it first runs; a class let through unchanged after the bound is retransformed
  * once they are ready. Application classes go to the lock rewriter once there is one.
  */
 final class ClassGate implements ClassFileTransformer {
@@ -28,7 +31,12 @@ final class ClassGate implements ClassFileTransformer {
     private final AgentWarnings warnings;
     /** Internal names of the application classes held until the lock rewriter is ready. */
     private final Set<String> heldApplicationClasses;
+    /** {@code owner.name} of the spawning methods, for the load-time pass's hold (empty when discovery is off). */
+    private final Set<String> spawnMethods;
+    private final boolean loadTimePass;
     private final CountDownLatch settled = new CountDownLatch(1);
+    /** Counted down once application classes have a lock rewriter (or never will). */
+    private final CountDownLatch lockRewriterSettled = new CountDownLatch(1);
     /** Whether the JDK's listening channel is to be rewritten (option {@code accept}). */
     private final boolean accepts;
     private volatile SpawnClassRewriter spawnRewriter;
@@ -36,10 +44,12 @@ final class ClassGate implements ClassFileTransformer {
     private volatile ClassFileTransformer lockRewriter;
     private volatile Thread preparingThread;
 
-    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, boolean accepts) {
+    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnMethods, boolean accepts) {
         this.warnings = warnings;
         this.accepts = accepts;
         this.heldApplicationClasses = heldApplicationClasses;
+        this.spawnMethods = spawnMethods;
+        this.loadTimePass = !spawnMethods.isEmpty();
     }
 
     /**
@@ -58,6 +68,7 @@ final class ClassGate implements ClassFileTransformer {
     /** What {@link #register} does before registering; for a gate that another transformer passes class loads to. */
     void resolve() {
         SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
+        ConstantPool.callsOrLocks(new byte[0], spawnMethods);
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
     }
@@ -70,6 +81,12 @@ final class ClassGate implements ClassFileTransformer {
     /** Hands application classes to {@code rewriter} from now on; call before {@link #prepare}. */
     void rewriteApplicationClassesWith(ClassFileTransformer rewriter) {
         lockRewriter = rewriter;
+        lockRewriterSettled.countDown();
+    }
+
+    /** No lock rewriter is coming (discovery off, or it could not start): hold no application class for one. */
+    void noLockRewriter() {
+        lockRewriterSettled.countDown();
     }
 
     /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepare}. */
@@ -81,6 +98,7 @@ final class ClassGate implements ClassFileTransformer {
     void giveUp(Instrumentation inst) {
         inst.removeTransformer(this);
         settled.countDown();
+        lockRewriterSettled.countDown();
     }
 
     /**
@@ -97,6 +115,7 @@ final class ClassGate implements ClassFileTransformer {
                     + " instrumented (" + AgentWarnings.describe(t) + ")");
         } finally {
             settled.countDown();
+            lockRewriterSettled.countDown();
         }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -125,7 +144,11 @@ final class ClassGate implements ClassFileTransformer {
         try {
             if (loader != null) {
                 ClassFileTransformer locks = lockRewriter;
-                if (locks == null && heldApplicationClasses.contains(className) && awaitRewriters()) {
+                if (locks == null && heldApplicationClasses.contains(className) && await(settled)) {
+                    locks = lockRewriter;
+                } else if (locks == null && loadTimePass && classBeingRedefined == null
+                        && loader != ClassGate.class.getClassLoader()
+                        && ConstantPool.callsOrLocks(classfileBuffer, spawnMethods) && await(lockRewriterSettled)) {
                     locks = lockRewriter;
                 }
                 return locks == null ? null
@@ -155,11 +178,15 @@ final class ClassGate implements ClassFileTransformer {
 
     /** Waits (bounded) for the agent thread to prepare the rewriters; false on that thread itself. */
     private boolean awaitRewriters() {
+        return await(settled);
+    }
+
+    private boolean await(CountDownLatch latch) {
         if (Thread.currentThread() == preparingThread) {
             return false;
         }
         try {
-            settled.await(MAX_GATE_WAIT_SECONDS, TimeUnit.SECONDS);
+            latch.await(MAX_GATE_WAIT_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,7 +13,12 @@ final class ClassLocks {
         /** key: method name + descriptor; a synchronized method that is a spawn lock */
         SYNCHRONIZED_METHOD,
         /** key: owner internal name + "." + method name + descriptor; calls to such a method */
-        CALL_TO_SYNCHRONIZED
+        CALL_TO_SYNCHRONIZED,
+        /**
+         * key: method name + descriptor; a SYNCHRONIZED_METHOD that the class's first load turned into a block
+         * ({@link SynchronizedToBlock}): its wait is timed inside, and every rewrite of the class does it again
+         */
+        SYNCHRONIZED_AS_BLOCK
     }
 
     static final ClassLocks NONE = new ClassLocks(new EnumMap<Kind, Map<String, Integer>>(Kind.class));

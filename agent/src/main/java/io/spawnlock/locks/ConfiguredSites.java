@@ -106,9 +106,9 @@ final class ConfiguredSites {
                     }
 
                     @Override
-                    protected void lockCall(String kind, String lock, boolean inHandler, int opcode, String owner,
-                                            String n, String d, boolean itf) {
-                        if (!kind.equals("unlock")) {
+                    protected void lockCall(LockInstructions.GateCall gate, String lock, boolean inHandler,
+                                            int opcode, String owner, String n, String d, boolean itf) {
+                        if (!gate.release) {
                             add(found, new Found(ClassLocks.Kind.ACQUIRED, lock, lock, site));
                         }
                     }

@@ -10,6 +10,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.asm.ModifierAdjustment;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.modifier.SynchronizationState;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
@@ -18,27 +23,77 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 
 /**
  * Rewrites the application classes that acquire spawn locks. The class gate hands it every application
- * class load, so its path for other classes is two map lookups that load nothing. A class named by the
- * {@code locks=} option is resolved against its bytes as it loads: its sites are measured from their
- * first acquisition.
+ * class load. A class named by the {@code locks=} option is resolved against its bytes as it loads; with
+ * discovery on, a class that may spawn or lock ({@link ConstantPool}) is read by the load-time pass
+ * ({@link LoadTimeScan}). Either way its sites are measured from their first acquisition. For other
+ * classes the path is a constant-pool walk and a map lookup that load nothing.
  */
 public final class LockClassTransformer implements ClassFileTransformer {
     private final SpawnLocks locks;
     private final ConfiguredSites configured;
+    private final SpawnCalls spawnCalls;
+    private final LoadTimeScan loadTime;
     private final AgentWarnings warnings;
     private final Consumer<String> notes;
 
     /**
      * @param configuredSites the {@code locks=} option's sites (may be empty)
+     * @param spawnCalls      the spawning methods, for the load-time pass; null when discovery is off
      * @param notes           where to write what was found (the log's comments)
      */
-    public LockClassTransformer(SpawnLocks locks, List<String> configuredSites, AgentWarnings warnings,
-                                Consumer<String> notes) {
+    public LockClassTransformer(SpawnLocks locks, List<String> configuredSites, SpawnCalls spawnCalls,
+                                AgentWarnings warnings, Consumer<String> notes) {
         this.locks = locks;
         this.configured = new ConfiguredSites(configuredSites);
+        this.spawnCalls = spawnCalls;
+        this.loadTime = spawnCalls == null ? null : new LoadTimeScan(spawnCalls);
         this.warnings = warnings;
         this.notes = notes;
         transform(getClass().getClassLoader(), "", null, null, null); // resolve the fast path before use
+    }
+
+    /**
+     * The load-time pass over the application classes loaded before this transformer was ready, read from
+     * their loaders' class files; returns those that now have spawn locks, to be retransformed. A method
+     * of theirs already running stays as it was until it is called again.
+     */
+    public List<Class<?>> catchUp(Class<?>[] loaded) {
+        List<Class<?>> changed = new ArrayList<>();
+        if (loadTime == null) {
+            return changed;
+        }
+        for (Class<?> c : loaded) {
+            ClassLoader loader = c.getClassLoader();
+            if (loader == null || loader == getClass().getClassLoader() || c.isArray() || c.isPrimitive()) {
+                continue;
+            }
+            String name = c.getName().replace('.', '/');
+            byte[] bytes = LoadTimeScan.classFile(loader, name);
+            if (bytes != null && learnAtLoad(loader, name, bytes)) {
+                changed.add(c);
+            }
+        }
+        return changed;
+    }
+
+    /** The load-time pass over one class; whether it found spawn locks in it. */
+    private boolean learnAtLoad(ClassLoader loader, String className, byte[] classFile) {
+        if (!ConstantPool.callsOrLocks(classFile, spawnCalls.names())) {
+            return false;
+        }
+        boolean here = false;
+        try {
+            for (LoadTimeScan.Finding f : loadTime.scan(loader, classFile)) {
+                if (locks.add(f.internalClassName, f.kind, f.key, f.lock)) {
+                    here |= f.internalClassName.equals(className);
+                    notes.accept(SpawnLocks.found(f.lock, f.kind, f.where) + " (as the class loaded)");
+                }
+            }
+        } catch (RuntimeException e) {
+            warnings.warnOnce("lock-scan " + className, "cannot read the locks of " + className.replace('/', '.')
+                    + " as it loads (" + AgentWarnings.describe(e) + "); discovery may still find them");
+        }
+        return here;
     }
 
 
@@ -51,31 +106,67 @@ public final class LockClassTransformer implements ClassFileTransformer {
         if (configured.covers(className)) {
             resolveConfigured(className, classfileBuffer);
         }
+        if (loadTime != null && classBeingRedefined == null && classfileBuffer != null) {
+            learnAtLoad(loader, className, classfileBuffer);
+        }
         ClassLocks classLocks = locks.locksIn(className);
         if (classLocks == null) {
             return null;
         }
         try {
+            if (classBeingRedefined == null) {
+                classLocks = asBlocksAtFirstLoad(className, classLocks, classfileBuffer);
+            }
             ClassFileLocator context = ClassFileLocator.ForClassLoader.of(loader);
             LockSiteRewriter rewriter = new LockSiteRewriter(classLocks);
             List<AsmVisitorWrapper> visitors = new ArrayList<>();
             visitors.add(new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
+            Map<String, Integer> asBlocks = classLocks.get(ClassLocks.Kind.SYNCHRONIZED_AS_BLOCK);
+            for (Map.Entry<String, Integer> m : asBlocks.entrySet()) {
+                visitors.add(new ModifierAdjustment().withMethodModifiers(method(m.getKey()), SynchronizationState.PLAIN));
+                visitors.add(new AsmVisitorWrapper.ForDeclaredMethods()
+                        .invokable(method(m.getKey()), new SynchronizedToBlock(m.getValue())));
+            }
             Map<String, Integer> synchronizedMethods = classLocks.get(ClassLocks.Kind.SYNCHRONIZED_METHOD);
+            int advised = 0;
             for (Map.Entry<String, Integer> m : synchronizedMethods.entrySet()) {
-                int paren = m.getKey().indexOf('(');
+                if (asBlocks.containsKey(m.getKey())) {
+                    continue;
+                }
+                advised++;
                 visitors.add(Advice.withCustomMapping()
                         .bind(SynchronizedMethodAdvice.LockId.class, m.getValue())
                         .to(SynchronizedMethodAdvice.class, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()))
-                        .on(named(m.getKey().substring(0, paren)).and(hasDescriptor(m.getKey().substring(paren)))));
+                        .on(method(m.getKey())));
             }
             byte[] rewritten = ClassRewrite.apply(className.replace('/', '.'), classfileBuffer, context,
                     visitors.toArray(new AsmVisitorWrapper[0]));
-            return rewriter.sites() == 0 && synchronizedMethods.isEmpty() ? null : rewritten;
+            return rewriter.sites() == 0 && advised == 0 && asBlocks.isEmpty() ? null : rewritten;
         } catch (Throwable t) {
             warnings.warnOnce("lock-rewrite " + className, "spawn locks in " + className.replace('/', '.')
                     + " are not measured: rewriting it failed (" + AgentWarnings.describe(t) + ")");
             return null;
         }
+    }
+
+    /**
+     * At a class's first load, its spawning synchronized methods become blocks ({@link SynchronizedToBlock}),
+     * so their waits are timed for every caller; recorded, so every later rewrite does the same. Class files
+     * older than Java 6 carry no stack map frames, and keep the advice.
+     */
+    private ClassLocks asBlocksAtFirstLoad(String className, ClassLocks classLocks, byte[] classFile) {
+        if (classFile.length < 8 || (((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF)) < Opcodes.V1_6) {
+            return classLocks;
+        }
+        for (Map.Entry<String, Integer> m : classLocks.get(ClassLocks.Kind.SYNCHRONIZED_METHOD).entrySet()) {
+            locks.add(className, ClassLocks.Kind.SYNCHRONIZED_AS_BLOCK, m.getKey(), locks.name(m.getValue()));
+        }
+        return locks.locksIn(className);
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> method(String nameAndDescriptor) {
+        int paren = nameAndDescriptor.indexOf('(');
+        return named(nameAndDescriptor.substring(0, paren)).and(hasDescriptor(nameAndDescriptor.substring(paren)));
     }
 
     private void resolveConfigured(String className, byte[] classfileBuffer) {

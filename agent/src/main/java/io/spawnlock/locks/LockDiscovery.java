@@ -1,8 +1,6 @@
 package io.spawnlock.locks;
 
 import io.spawnlock.core.AgentWarnings;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -27,6 +25,7 @@ public final class LockDiscovery {
     private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
 
     private final SpawnLocks locks;
+    private final SpawnCalls spawnCalls;
     private final Instrumentation inst;
     private final AgentWarnings warnings;
     private final Consumer<String> notes;
@@ -36,9 +35,14 @@ public final class LockDiscovery {
     private final WalkPacer pacer = new WalkPacer(System.nanoTime());
     private volatile Thread worker;
 
-    /** @param notes where to write what was found (the log's comments) */
-    public LockDiscovery(SpawnLocks locks, Instrumentation inst, AgentWarnings warnings, Consumer<String> notes) {
+    /**
+     * @param spawnCalls learns the application methods seen on spawning stacks, for the load-time pass
+     * @param notes      where to write what was found (the log's comments)
+     */
+    public LockDiscovery(SpawnLocks locks, SpawnCalls spawnCalls, Instrumentation inst, AgentWarnings warnings,
+                         Consumer<String> notes) {
         this.locks = locks;
+        this.spawnCalls = spawnCalls;
         this.inst = inst;
         this.warnings = warnings;
         this.notes = notes;
@@ -113,24 +117,24 @@ public final class LockDiscovery {
 
     private void analyse(CallSite site, Set<Class<?>> changed) {
         String internalName = site.type.getName().replace('.', '/');
-        byte[] classFile = classFile(site.type, internalName);
+        byte[] classFile = LoadTimeScan.classFile(site.type.getClassLoader(), internalName);
         if (classFile == null) {
             return; // generated at run time: no class file to read
         }
         HeldLockScan.Result held = HeldLockScan.scan(classFile, site.method, site.descriptor, site.callee,
                 site.calleeDescriptor, site.line);
-        String where = " held around a spawn at " + site.type.getName() + "#" + site.method
-                + (site.line > 0 ? " line " + site.line : "");
+        String where = site.type.getName() + "#" + site.method + (site.line > 0 ? " line " + site.line : "");
+        spawnCalls.learn(internalName, site.method, site.descriptor); // for the classes loaded from now on
         for (String lock : held.held) {
             if (locks.addAcquired(internalName, lock)) {
                 changed.add(site.type);
-                notes.accept("spawn lock " + lock + where);
+                notes.accept(SpawnLocks.found(lock, ClassLocks.Kind.ACQUIRED, where));
             }
         }
         if (held.synchronizedMethod != null
                 && locks.addSynchronizedMethod(internalName, site.method + site.descriptor, held.synchronizedMethod)) {
             changed.add(site.type);
-            notes.accept("spawn lock " + held.synchronizedMethod + " (synchronized method)" + where);
+            notes.accept(SpawnLocks.found(held.synchronizedMethod, ClassLocks.Kind.SYNCHRONIZED_METHOD, where));
         }
         // This frame calls a synchronized method found to be a spawn lock (frames come innermost first):
         // time those calls, for the method's wait.
@@ -143,14 +147,6 @@ public final class LockDiscovery {
         }
     }
 
-    private static byte[] classFile(Class<?> type, String internalName) {
-        ClassLoader loader = type.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     private static final class CallSite {
         final Class<?> type;

@@ -1,36 +1,96 @@
 package io.spawnlock.locks;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.Opcodes;
 
-/** What counts as taking or releasing a {@code java.util.concurrent} lock, and javac's exception handlers. */
+/** What counts as taking or releasing a lock, a permit or a stamp, and javac's exception handlers. */
 final class LockInstructions {
-    static final String LOCK_TYPE = "java/util/concurrent/locks/Lock";
+    private static final String LOCK_TYPE = "java/util/concurrent/locks/Lock";
+    private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+    private static final String STAMPED_LOCK = "java/util/concurrent/locks/StampedLock";
+    private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";
     private static final Set<String> LOCK_OWNERS = new HashSet<>(Arrays.asList(
             LOCK_TYPE,
             "java/util/concurrent/locks/ReentrantLock",
             "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
             "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock"));
+    /** {@code name + descriptor} of each gate call, per receiver kind; true for a release. */
+    private static final Map<String, Boolean> LOCK_CALLS = calls(
+            "lock()V", "lockInterruptibly()V", "tryLock()Z", "tryLock(J" + TIME_UNIT + ")Z", "-unlock()V");
+    private static final Map<String, Boolean> SEMAPHORE_CALLS = calls(
+            "acquire()V", "acquire(I)V", "acquireUninterruptibly()V", "acquireUninterruptibly(I)V", "tryAcquire()Z",
+            "tryAcquire(I)Z", "tryAcquire(J" + TIME_UNIT + ")Z", "tryAcquire(IJ" + TIME_UNIT + ")Z", "-release()V",
+            "-release(I)V");
+    private static final Map<String, Boolean> STAMPED_CALLS = calls(
+            "writeLock()J", "readLock()J", "writeLockInterruptibly()J", "readLockInterruptibly()J", "tryWriteLock()J",
+            "tryReadLock()J", "tryWriteLock(J" + TIME_UNIT + ")J", "tryReadLock(J" + TIME_UNIT + ")J",
+            "-unlockWrite(J)V", "-unlockRead(J)V", "-unlock(J)V");
 
     private LockInstructions() {}
 
-    /** "lock", "lockInterruptibly" or "unlock" when the call is one on a Lock, else null. */
-    static String lockCall(int opcode, String owner, String name, String descriptor) {
-        if ((opcode != Opcodes.INVOKEVIRTUAL && opcode != Opcodes.INVOKEINTERFACE) || !"()V".equals(descriptor)
-                || !LOCK_OWNERS.contains(owner)) {
+    /**
+     * A call that takes or gives back a lock, a permit or a stamp. The probe method that replaces it has the
+     * call's name, its arguments after the receiver, the lock id last, and its result.
+     */
+    static final class GateCall {
+        final boolean release;
+        /** Whether the call has arguments: its receiver is then not on top of the stack. */
+        final boolean hasArguments;
+        final String probeDescriptor;
+
+        GateCall(boolean release, String receiver, String descriptor) {
+            this.release = release;
+            int close = descriptor.indexOf(')');
+            this.hasArguments = close > 1;
+            this.probeDescriptor = "(L" + receiver + ";" + descriptor.substring(1, close) + "I" + descriptor.substring(close);
+        }
+    }
+
+    private static final Map<String, GateCall> GATE_CALLS = new HashMap<>();
+
+    static {
+        for (String owner : LOCK_OWNERS) {
+            register(owner, LOCK_TYPE, LOCK_CALLS);
+        }
+        register(SEMAPHORE, SEMAPHORE, SEMAPHORE_CALLS);
+        register(STAMPED_LOCK, STAMPED_LOCK, STAMPED_CALLS);
+    }
+
+    private static Map<String, Boolean> calls(String... calls) {
+        Map<String, Boolean> m = new HashMap<>();
+        for (String c : calls) {
+            m.put(c.startsWith("-") ? c.substring(1) : c, c.startsWith("-"));
+        }
+        return m;
+    }
+
+    private static void register(String owner, String probeReceiver, Map<String, Boolean> calls) {
+        for (Map.Entry<String, Boolean> c : calls.entrySet()) {
+            String call = c.getKey();
+            int paren = call.indexOf('(');
+            GATE_CALLS.put(owner + "." + call, new GateCall(c.getValue(), probeReceiver, call.substring(paren)));
+        }
+    }
+
+    /** The gate call this instruction is, or null. */
+    static GateCall gateCall(int opcode, String owner, String name, String descriptor) {
+        if (opcode != Opcodes.INVOKEVIRTUAL && opcode != Opcodes.INVOKEINTERFACE) {
             return null;
         }
-        switch (name) {
-            case "lock":
-            case "lockInterruptibly":
-            case "unlock":
-                return name;
-            default:
-                return null;
-        }
+        return GATE_CALLS.get(owner + "." + name + descriptor);
+    }
+
+    /** Whether a call returns a view of a read/write lock that names the same lock: {@code rw.writeLock()}. */
+    static boolean isLockView(String owner, String name, String descriptor) {
+        return (name.equals("readLock") || name.equals("writeLock") || name.equals("asReadLock")
+                || name.equals("asWriteLock")) && descriptor.startsWith("()L")
+                && (owner.equals("java/util/concurrent/locks/ReadWriteLock")
+                || owner.equals("java/util/concurrent/locks/ReentrantReadWriteLock") || owner.equals(STAMPED_LOCK));
     }
 
     private static final String CONDITION = "java/util/concurrent/locks/Condition";

@@ -10,13 +10,20 @@ import net.bytebuddy.jar.asm.Opcodes;
  * field was stored in, as javac does for {@code synchronized} and as {@code final Lock l = this.lock} does),
  * otherwise the site, {@code com.acme.Gate#start}. Names use only {@code [A-Za-z0-9._#$-]}.
  *
+ * <p>A gate call with arguments ({@code sem.tryAcquire(1, SECONDS)}) has its receiver below them, so the
+ * last named reference is kept as the receiver while only argument pushes follow it: constants, primitive
+ * loads and fields, a {@code TimeUnit} constant. A view of a read/write lock ({@code rw.writeLock()})
+ * keeps the name of the lock it views, so both sides of it are one lock.
+ *
  * <p>Fed every instruction in order by both the analysis that finds spawn locks and the rewriter that
  * instruments them, so the two always agree on a name.
  */
 final class LockNames {
     private final String site;
     private final Map<Integer, String> locals = new HashMap<>();
+    private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";
     private String top; // name of the reference just loaded, or null
+    private String receiver; // the last named reference, while only argument pushes followed it
     private boolean afterDup;
 
     LockNames(String internalClassName, String methodName) {
@@ -31,6 +38,11 @@ final class LockNames {
     /** The name of the lock object on top of the stack now. */
     String current() {
         return top != null ? top : site;
+    }
+
+    /** The name of the receiver of a call whose arguments were pushed after it. */
+    String receiver() {
+        return receiver != null ? receiver : site;
     }
 
     static String fieldName(String owner, String field) {
@@ -48,22 +60,50 @@ final class LockNames {
         return sb.toString();
     }
 
-    void field(int opcode, String owner, String name) {
-        top = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC ? fieldName(owner, name) : null;
+    void field(int opcode, String owner, String name, String descriptor) {
+        boolean read = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+        boolean reference = descriptor.startsWith("L") || descriptor.startsWith("[");
+        if (read && reference && !descriptor.equals(TIME_UNIT)) {
+            top = fieldName(owner, name);
+            receiver = top;
+        } else {
+            top = null;
+            if (!read) {
+                receiver = null;
+            } // a primitive or a TimeUnit read is an argument: the receiver stays
+        }
         afterDup = false;
     }
 
     void var(int opcode, int var) {
         if (opcode == Opcodes.ALOAD) {
             top = locals.get(var);
+            if (top != null) {
+                receiver = top;
+            } // an unnamed reference may be the owner of a primitive argument field: the receiver stays
+        } else if (opcode >= Opcodes.ILOAD && opcode <= Opcodes.DLOAD) {
+            top = null; // an argument
         } else if (opcode == Opcodes.ASTORE) {
             locals.put(var, top);
             if (!afterDup) {
                 top = null; // the stored value left the stack; after DUP its twin is still there
             }
+            receiver = top;
         } else {
             top = null;
+            receiver = null;
         }
+        afterDup = false;
+    }
+
+    /** An instruction that pushes a constant: an argument, which leaves the receiver where it was. */
+    void argument() {
+        afterDup = false;
+        top = null;
+    }
+
+    /** A call that returns a view of the lock on top of the stack: the view has its name. */
+    void view() {
         afterDup = false;
     }
 
@@ -73,7 +113,12 @@ final class LockNames {
             afterDup = true;
             return;
         }
+        if (opcode >= Opcodes.ACONST_NULL + 1 && opcode <= Opcodes.DCONST_1) {
+            argument();
+            return;
+        }
         afterDup = false;
         top = null;
+        receiver = null;
     }
 }

@@ -19,8 +19,9 @@ import net.bytebuddy.pool.TypePool;
  * before the normal-path MONITOREXIT, and for the release in javac's self-covering catch-any handler after
  * the MONITOREXIT and after the label that ends the handler's range, never inside it.
  *
- * <p>{@code Lock} calls: {@code lock()}, {@code lockInterruptibly()} and {@code unlock()} are replaced by the
- * probe's static equivalents, which make the same call. Calls to a synchronized method that is a spawn lock
+ * <p>Gate calls ({@link LockInstructions#gateCall}: a {@code Lock}'s lock, tryLock and unlock, a
+ * {@code Semaphore}'s acquire and release, a {@code StampedLock}'s stamps) are replaced by the probe's static
+ * equivalents of the same name, which make the same call and return its result. Calls to a synchronized method that is a spawn lock
  * get {@code monitorEntering} just before them (the method's advice takes it from there). Waits and
  * broadcasts ({@code wait}/{@code notifyAll}, {@code await*}/{@code signalAll}) anywhere in the class are
  * replaced by the probe's equivalents too, for the herd they make under a spawn lock. No branch, local
@@ -28,7 +29,6 @@ import net.bytebuddy.pool.TypePool;
  */
 final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
     private static final String PROBE = "io/spawnlock/probe/LockProbe";
-    private static final String LOCK_DESCRIPTOR = "(L" + LockInstructions.LOCK_TYPE + ";I)V";
 
     private final Map<String, Integer> lockIds;
     private final Map<String, Integer> callsToSynchronized;
@@ -86,15 +86,15 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
             }
 
             @Override
-            protected void lockCall(String kind, String lock, boolean inHandler, int opcode, String owner,
-                                    String name, String descriptor, boolean isInterface) {
+            protected void lockCall(LockInstructions.GateCall gate, String lock, boolean inHandler, int opcode,
+                                    String owner, String name, String descriptor, boolean isInterface) {
                 Integer id = lockIds.get(lock);
                 if (id == null) {
-                    super.lockCall(kind, lock, inHandler, opcode, owner, name, descriptor, isInterface);
+                    super.lockCall(gate, lock, inHandler, opcode, owner, name, descriptor, isInterface);
                     return;
                 }
                 mv.visitLdcInsn(id);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, kind, LOCK_DESCRIPTOR, false);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, name, gate.probeDescriptor, false);
                 sites++;
             }
 

@@ -35,9 +35,9 @@ abstract class LockTrackingVisitor extends MethodVisitor {
         super.visitInsn(Opcodes.MONITOREXIT);
     }
 
-    /** {@code lock()}, {@code lockInterruptibly()} or {@code unlock()} on a Lock. */
-    protected void lockCall(String kind, String lock, boolean inHandler, int opcode, String owner, String name,
-                            String descriptor, boolean isInterface) {
+    /** A call that takes or gives back a lock, a permit or a stamp ({@link LockInstructions#gateCall}). */
+    protected void lockCall(LockInstructions.GateCall gate, String lock, boolean inHandler, int opcode, String owner,
+                            String name, String descriptor, boolean isInterface) {
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
     }
 
@@ -85,13 +85,18 @@ abstract class LockTrackingVisitor extends MethodVisitor {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         beforeInstruction();
-        String kind = LockInstructions.lockCall(opcode, owner, name, descriptor);
-        if (kind != null) {
-            lockCall(kind, names.current(), handlers.inHandler(), opcode, owner, name, descriptor, isInterface);
+        LockInstructions.GateCall gate = LockInstructions.gateCall(opcode, owner, name, descriptor);
+        if (gate != null) {
+            String lock = gate.hasArguments ? names.receiver() : names.current();
+            lockCall(gate, lock, handlers.inHandler(), opcode, owner, name, descriptor, isInterface);
         } else {
             call(opcode, owner, name, descriptor, isInterface);
         }
-        names.other(-1);
+        if (gate == null && LockInstructions.isLockView(owner, name, descriptor)) {
+            names.view();
+        } else {
+            names.other(-1);
+        }
     }
 
     @Override
@@ -105,7 +110,7 @@ abstract class LockTrackingVisitor extends MethodVisitor {
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
         beforeInstruction();
         super.visitFieldInsn(opcode, owner, name, descriptor);
-        names.field(opcode, owner, name);
+        names.field(opcode, owner, name, descriptor);
     }
 
     @Override
@@ -120,7 +125,11 @@ abstract class LockTrackingVisitor extends MethodVisitor {
     public void visitIntInsn(int opcode, int operand) {
         beforeInstruction();
         super.visitIntInsn(opcode, operand);
-        names.other(-1);
+        if (opcode == Opcodes.NEWARRAY) {
+            names.other(-1);
+        } else {
+            names.argument(); // BIPUSH, SIPUSH
+        }
     }
 
     @Override
@@ -134,7 +143,11 @@ abstract class LockTrackingVisitor extends MethodVisitor {
     public void visitLdcInsn(Object value) {
         beforeInstruction();
         super.visitLdcInsn(value);
-        names.other(-1);
+        if (value instanceof Number) {
+            names.argument();
+        } else {
+            names.other(-1);
+        }
     }
 
     @Override

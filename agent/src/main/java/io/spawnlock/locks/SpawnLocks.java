@@ -63,32 +63,45 @@ public final class SpawnLocks implements LockListener {
      * whether that is new (the class must then be rewritten).
      */
     boolean addAcquired(String internalClassName, String lock) {
-        return update(internalClassName, ClassLocks.Kind.ACQUIRED, lock, lock);
+        return add(internalClassName, ClassLocks.Kind.ACQUIRED, lock, lock);
+    }
+
+    /** The log's line for a spawn lock found {@code where} (a class, method and line). */
+    static String found(String lock, ClassLocks.Kind kind, String where) {
+        return "spawn lock " + lock + (kind == ClassLocks.Kind.SYNCHRONIZED_METHOD ? " (synchronized method)" : "")
+                + " held around a spawn at " + where;
     }
 
     /** Makes the synchronized method {@code nameAndDescriptor} of a class a spawn lock named {@code lock}. */
     boolean addSynchronizedMethod(String internalClassName, String nameAndDescriptor, String lock) {
-        return update(internalClassName, ClassLocks.Kind.SYNCHRONIZED_METHOD, nameAndDescriptor, lock);
+        return add(internalClassName, ClassLocks.Kind.SYNCHRONIZED_METHOD, nameAndDescriptor, lock);
     }
 
     /** Times the calls in a class to a synchronized method that is a spawn lock, for its wait time. */
     boolean addCallToSynchronizedMethod(String internalClassName, String ownerNameAndDescriptor, String lock) {
-        return update(internalClassName, ClassLocks.Kind.CALL_TO_SYNCHRONIZED, ownerNameAndDescriptor, lock);
+        return add(internalClassName, ClassLocks.Kind.CALL_TO_SYNCHRONIZED, ownerNameAndDescriptor, lock);
     }
 
-    /** The lock a synchronized method is, if it is a known spawn lock, else null. */
+    /**
+     * The lock a synchronized method is, if it is a known spawn lock whose wait its callers must time, else
+     * null: one turned into a block times its own.
+     */
     String synchronizedMethodLock(String internalClassName, String nameAndDescriptor) {
         ClassLocks c = byClass.get(internalClassName);
-        Integer id = c == null ? null : c.get(ClassLocks.Kind.SYNCHRONIZED_METHOD).get(nameAndDescriptor);
+        if (c == null || c.get(ClassLocks.Kind.SYNCHRONIZED_AS_BLOCK).containsKey(nameAndDescriptor)) {
+            return null;
+        }
+        Integer id = c.get(ClassLocks.Kind.SYNCHRONIZED_METHOD).get(nameAndDescriptor);
         return id == null ? null : name(id);
     }
 
     /** Makes a lock a configured site resolved to a spawn lock; returns whether that is new. */
     boolean addConfigured(String internalClassName, ConfiguredSites.Found found) {
-        return update(internalClassName, found.kind, found.key, found.lock);
+        return add(internalClassName, found.kind, found.key, found.lock);
     }
 
-    private boolean update(String internalClassName, ClassLocks.Kind kind, String key, String lock) {
+    /** Instruments {@code key} of {@code kind} in a class as spawn lock {@code lock}; returns whether that is new. */
+    boolean add(String internalClassName, ClassLocks.Kind kind, String key, String lock) {
         writer.lock();
         try {
             ClassLocks known = byClass.get(internalClassName);

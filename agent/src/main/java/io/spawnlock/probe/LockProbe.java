@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Entry points called by rewritten lock sites in application classes, and the per-thread record of which
@@ -158,11 +160,7 @@ public final class LockProbe {
         }
         boolean exclusive = isExclusive(lock);
         if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
-            long now = System.nanoTime();
-            c.acquiredAtOnce(true);
-            Held h = c.heldByCurrentThread();
-            h.push(id, now, 0, 0);
-            c.holder = h;
+            heldAtOnce(c, id, true);
             return;
         }
         Held h = waiting(c, id);
@@ -192,6 +190,295 @@ public final class LockProbe {
         lockAcquired(c, h, id, isExclusive(lock));
     }
 
+    /** Replaces {@code lock.tryLock()}: it never waits, so a success is an acquisition with no wait. */
+    public static boolean tryLock(Lock lock, int id) {
+        Counters c = counters(id);
+        boolean got = lock.tryLock();
+        if (got && c != null) {
+            heldAtOnce(c, id, isExclusive(lock));
+        }
+        return got;
+    }
+
+    /** Replaces {@code lock.tryLock(time, unit)}: a wait that ends with the lock or without it. */
+    public static boolean tryLock(Lock lock, long time, TimeUnit unit, int id) throws InterruptedException {
+        Counters c = counters(id);
+        if (c == null) {
+            return lock.tryLock(time, unit);
+        }
+        Held h = waiting(c, id);
+        boolean got;
+        try {
+            got = lock.tryLock(time, unit);
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        return acquiredIf(got, c, h, id, isExclusive(lock));
+    }
+
+    /** Replaces {@code lock.unlock()} at a rewritten site. */
+    public static void unlock(Lock lock, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            lock.unlock();
+            return;
+        }
+        Held h = releasing(c, id);
+        lock.unlock(); // exactly as the application asked; if it throws, nothing is recorded
+        h.released(id);
+    }
+
+    // ---- permits: a Semaphore around a spawn is a gate of several holders (never exclusive)
+
+    /** Replaces {@code semaphore.acquire()}. */
+    public static void acquire(Semaphore s, int id) throws InterruptedException {
+        acquire(s, 1, id);
+    }
+
+    /** Replaces {@code semaphore.acquire(permits)}. */
+    public static void acquire(Semaphore s, int permits, int id) throws InterruptedException {
+        Counters c = counters(id);
+        if (c == null) {
+            s.acquire(permits);
+            return;
+        }
+        Held h = waiting(c, id);
+        try {
+            s.acquire(permits);
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        lockAcquired(c, h, id, false);
+    }
+
+    /** Replaces {@code semaphore.acquireUninterruptibly()}. */
+    public static void acquireUninterruptibly(Semaphore s, int id) {
+        acquireUninterruptibly(s, 1, id);
+    }
+
+    /** Replaces {@code semaphore.acquireUninterruptibly(permits)}. */
+    public static void acquireUninterruptibly(Semaphore s, int permits, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            s.acquireUninterruptibly(permits);
+            return;
+        }
+        Held h = waiting(c, id);
+        try {
+            s.acquireUninterruptibly(permits);
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        lockAcquired(c, h, id, false);
+    }
+
+    /** Replaces {@code semaphore.tryAcquire()}. */
+    public static boolean tryAcquire(Semaphore s, int id) {
+        return tryAcquire(s, 1, id);
+    }
+
+    /** Replaces {@code semaphore.tryAcquire(permits)}. */
+    public static boolean tryAcquire(Semaphore s, int permits, int id) {
+        Counters c = counters(id);
+        boolean got = s.tryAcquire(permits);
+        if (got && c != null) {
+            heldAtOnce(c, id, false);
+        }
+        return got;
+    }
+
+    /** Replaces {@code semaphore.tryAcquire(time, unit)}. */
+    public static boolean tryAcquire(Semaphore s, long time, TimeUnit unit, int id) throws InterruptedException {
+        return tryAcquire(s, 1, time, unit, id);
+    }
+
+    /** Replaces {@code semaphore.tryAcquire(permits, time, unit)}. */
+    public static boolean tryAcquire(Semaphore s, int permits, long time, TimeUnit unit, int id)
+            throws InterruptedException {
+        Counters c = counters(id);
+        if (c == null) {
+            return s.tryAcquire(permits, time, unit);
+        }
+        Held h = waiting(c, id);
+        boolean got;
+        try {
+            got = s.tryAcquire(permits, time, unit);
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        return acquiredIf(got, c, h, id, false);
+    }
+
+    /** Replaces {@code semaphore.release()}. */
+    public static void release(Semaphore s, int id) {
+        release(s, 1, id);
+    }
+
+    /**
+     * Replaces {@code semaphore.release(permits)}. A permit given back by another thread than the one that
+     * took it ends no hold of this thread's, so it records nothing.
+     */
+    public static void release(Semaphore s, int permits, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            s.release(permits);
+            return;
+        }
+        Held h = releasing(c, id);
+        s.release(permits);
+        h.released(id);
+    }
+
+    // ---- stamps: a StampedLock's write stamp is exclusive, its read stamps are not; stamp 0 is a failed try
+
+    /** Replaces {@code stampedLock.writeLock()}. */
+    public static long writeLock(StampedLock l, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            return l.writeLock();
+        }
+        long stamp = l.tryWriteLock();
+        if (stamp != 0) {
+            heldAtOnce(c, id, true);
+            return stamp;
+        }
+        Held h = waiting(c, id);
+        try {
+            stamp = l.writeLock();
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        lockAcquired(c, h, id, true);
+        return stamp;
+    }
+
+    /** Replaces {@code stampedLock.readLock()}. */
+    public static long readLock(StampedLock l, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            return l.readLock();
+        }
+        Held h = waiting(c, id);
+        long stamp;
+        try {
+            stamp = l.readLock();
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        lockAcquired(c, h, id, false);
+        return stamp;
+    }
+
+    /** Replaces {@code stampedLock.writeLockInterruptibly()}. */
+    public static long writeLockInterruptibly(StampedLock l, int id) throws InterruptedException {
+        return stampWait(l, true, -1, null, id);
+    }
+
+    /** Replaces {@code stampedLock.readLockInterruptibly()}. */
+    public static long readLockInterruptibly(StampedLock l, int id) throws InterruptedException {
+        return stampWait(l, false, -1, null, id);
+    }
+
+    /** Replaces {@code stampedLock.tryWriteLock(time, unit)}. */
+    public static long tryWriteLock(StampedLock l, long time, TimeUnit unit, int id) throws InterruptedException {
+        return stampWait(l, true, time, unit, id);
+    }
+
+    /** Replaces {@code stampedLock.tryReadLock(time, unit)}. */
+    public static long tryReadLock(StampedLock l, long time, TimeUnit unit, int id) throws InterruptedException {
+        return stampWait(l, false, time, unit, id);
+    }
+
+    /** An interruptible stamp wait, unbounded when {@code unit} is null; 0 when it timed out. */
+    private static long stampWait(StampedLock l, boolean write, long time, TimeUnit unit, int id)
+            throws InterruptedException {
+        Counters c = counters(id);
+        if (c == null) {
+            return takeStamp(l, write, time, unit);
+        }
+        Held h = waiting(c, id);
+        long stamp;
+        try {
+            stamp = takeStamp(l, write, time, unit);
+        } catch (Throwable t) {
+            stoppedWaiting(c, h);
+            throw t;
+        }
+        acquiredIf(stamp != 0, c, h, id, write);
+        return stamp;
+    }
+
+    private static long takeStamp(StampedLock l, boolean write, long time, TimeUnit unit) throws InterruptedException {
+        if (unit == null) {
+            return write ? l.writeLockInterruptibly() : l.readLockInterruptibly();
+        }
+        return write ? l.tryWriteLock(time, unit) : l.tryReadLock(time, unit);
+    }
+
+    /** Replaces {@code stampedLock.tryWriteLock()}. */
+    public static long tryWriteLock(StampedLock l, int id) {
+        long stamp = l.tryWriteLock();
+        Counters c = counters(id);
+        if (stamp != 0 && c != null) {
+            heldAtOnce(c, id, true);
+        }
+        return stamp;
+    }
+
+    /** Replaces {@code stampedLock.tryReadLock()}. */
+    public static long tryReadLock(StampedLock l, int id) {
+        long stamp = l.tryReadLock();
+        Counters c = counters(id);
+        if (stamp != 0 && c != null) {
+            heldAtOnce(c, id, false);
+        }
+        return stamp;
+    }
+
+    /** Replaces {@code stampedLock.unlockWrite(stamp)}. */
+    public static void unlockWrite(StampedLock l, long stamp, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            l.unlockWrite(stamp);
+            return;
+        }
+        Held h = releasing(c, id);
+        l.unlockWrite(stamp);
+        h.released(id);
+    }
+
+    /** Replaces {@code stampedLock.unlockRead(stamp)}. */
+    public static void unlockRead(StampedLock l, long stamp, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            l.unlockRead(stamp);
+            return;
+        }
+        Held h = releasing(c, id);
+        l.unlockRead(stamp);
+        h.released(id);
+    }
+
+    /** Replaces {@code stampedLock.unlock(stamp)}. */
+    public static void unlock(StampedLock l, long stamp, int id) {
+        Counters c = counters(id);
+        if (c == null) {
+            l.unlock(stamp);
+            return;
+        }
+        Held h = releasing(c, id);
+        l.unlock(stamp);
+        h.released(id);
+    }
+
+    // ---- what every gate shares
+
     /** The slow path of a Lock: the thread may wait; it shows in dumps as waiting from now. */
     private static Held waiting(Counters c, int id) {
         Held h = c.heldByCurrentThread();
@@ -207,6 +494,27 @@ public final class LockProbe {
         c.arrivals.decrementAndGet();
     }
 
+    /** The end of a wait that may fail (a timed try): the lock is held, or the thread stopped waiting. */
+    private static boolean acquiredIf(boolean got, Counters c, Held h, int id, boolean exclusive) {
+        if (got) {
+            lockAcquired(c, h, id, exclusive);
+        } else {
+            stoppedWaiting(c, h);
+        }
+        return got;
+    }
+
+    /** Taken without waiting (a fast path or an untimed try): held from now, a wait of zero. */
+    private static void heldAtOnce(Counters c, int id, boolean exclusive) {
+        long now = System.nanoTime();
+        c.acquiredAtOnce(exclusive);
+        Held h = c.heldByCurrentThread();
+        h.push(id, now, 0, 0);
+        if (exclusive) {
+            c.holder = h;
+        }
+    }
+
     /** A thread that announced its wait ({@link #waiting}, {@link #monitorEntering}) holds the lock now. */
     private static void lockAcquired(Counters c, Held h, int id, boolean exclusive) {
         long now = System.nanoTime();
@@ -218,19 +526,18 @@ public final class LockProbe {
         }
     }
 
-    /** Replaces {@code lock.unlock()} at a rewritten site. */
-    public static void unlock(Lock lock, int id) {
-        Counters c = counters(id);
-        if (c == null) {
-            lock.unlock();
-            return;
-        }
+    /**
+     * Before a release: the time and the waiters are taken while the lock is still held (a waiter may take
+     * it at once), into the releasing thread's own state; {@link Held#released} records them after it.
+     */
+    private static Held releasing(Counters c, int id) {
         long now = System.nanoTime();
-        long waiters = c.waiting(); // before the release: a waiter may take the lock at once
+        long waiters = c.waiting();
         Held h = c.heldByCurrentThread();
-        int at = h.find(id);
-        lock.unlock(); // exactly as the application asked; if it throws, nothing is recorded
-        h.releaseAt(at, id, now, waiters);
+        h.releasingAt = h.find(id);
+        h.releasingNow = now;
+        h.releasingWaiters = waiters;
+        return h;
     }
 
     /** Only a lock no other thread can hold at the same time may count its acquisitions with plain stores. */
@@ -559,6 +866,10 @@ public final class LockProbe {
         int pendingId = -1;
         long pendingStart;
         long pendingSeq;
+        /** Taken by {@link LockProbe#releasing} just before a release, recorded by {@link #released} after it. */
+        int releasingAt;
+        long releasingNow;
+        long releasingWaiters;
         /** The lock whose wait this thread last returned from, until it releases it (-1: none); and when. */
         int wokenId = -1;
         long wokenAt;
@@ -592,6 +903,11 @@ public final class LockProbe {
                 }
             }
             return -1;
+        }
+
+        /** The release prepared by {@link LockProbe#releasing} happened: record it. */
+        void released(int id) {
+            releaseAt(releasingAt, id, releasingNow, releasingWaiters);
         }
 
         /** Records the acquire+release of the entry at {@code at} and removes it, with what it left above. */

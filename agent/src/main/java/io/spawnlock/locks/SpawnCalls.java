@@ -1,0 +1,51 @@
+package io.spawnlock.locks;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The methods that spawn a process: the JDK's entry points, and the application's methods found to reach
+ * one (by the load-time pass, through the same class or a callee read ahead, or by discovery on a spawning
+ * stack). A class whose constant pool names none of them cannot spawn by a direct call, so the
+ * load-time pass leaves it alone unless it takes a lock around a call into the application.
+ */
+public final class SpawnCalls {
+    private static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+    private static final String RUNTIME = "java/lang/Runtime";
+
+    /** {@code owner.name} of every known spawning method: the prefilter's set ({@link ConstantPool}). */
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
+    /** {@code owner.name(descriptor)} of the application's spawning methods. */
+    private final Set<String> learned = ConcurrentHashMap.newKeySet();
+
+    public SpawnCalls() {
+        names.add(PROCESS_BUILDER + ".start");
+        names.add(PROCESS_BUILDER + ".startPipeline");
+        names.add(RUNTIME + ".exec");
+    }
+
+    /** {@code owner.name} of the spawning methods; read by the class gate on every application class load. */
+    public Set<String> names() {
+        return names;
+    }
+
+    /** Whether a call instruction's target spawns. */
+    boolean spawns(String owner, String name, String descriptor) {
+        if (PROCESS_BUILDER.equals(owner)) {
+            return name.equals("start") || name.equals("startPipeline");
+        }
+        if (RUNTIME.equals(owner)) {
+            return name.equals("exec");
+        }
+        return learned.contains(owner + '.' + name + descriptor);
+    }
+
+    /** Records that an application method spawns; returns whether that is new. */
+    boolean learn(String owner, String name, String descriptor) {
+        if (!learned.add(owner + '.' + name + descriptor)) {
+            return false;
+        }
+        names.add(owner + '.' + name);
+        return true;
+    }
+}
