@@ -1,7 +1,6 @@
 package io.spawnlock.agent;
 
 import java.lang.instrument.ClassFileTransformer;
-import io.spawnlock.locks.ConstantPool;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
-import io.spawnlock.locks.ConstantPool;
+import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.spawn.SpawnClassRewriter;
 import io.spawnlock.spawn.SpawnClasses;
 import java.lang.instrument.ClassFileTransformer;

@@ -1,5 +1,6 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.core.AgentWarnings;
 import java.lang.instrument.ClassFileTransformer;

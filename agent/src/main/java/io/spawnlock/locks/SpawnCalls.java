@@ -1,5 +1,6 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.agent.ConstantPool;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

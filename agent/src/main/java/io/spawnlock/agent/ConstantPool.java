@@ -1,4 +1,4 @@
-package io.spawnlock.locks;
+package io.spawnlock.agent;
 
 import java.util.Set;
 
