@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.StampedLock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +94,91 @@ class LockProbeTest {
         assertTrue(e.get(0)[3] >= 3_000_000L, "hold " + e.get(0)[3]);
         assertEquals(0, e.get(0)[4]);
         assertTrue(!lock.isLocked());
+    }
+
+    /** Runs {@code work} on a thread of its own once this thread holds the gate, and returns that thread. */
+    private static Thread startedWhileHeld(ThrowingRunnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Waits until {@code t} parks (it waits for the gate). */
+    private static void awaitParked(Thread t) throws InterruptedException {
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aSemaphorePermitWaitedForIsAnAcquisitionWithItsWait() throws Exception {
+        Semaphore permits = new Semaphore(1);
+        LockProbe.acquire(permits, id);
+        Thread waiter = startedWhileHeld(() -> {
+            LockProbe.acquire(permits, id);
+            LockProbe.release(permits, id);
+        });
+        awaitParked(waiter);
+        Thread.sleep(20);
+        LockProbe.release(permits, id);
+        waiter.join();
+        List<long[]> e = drained();
+        assertEquals(2, e.size());
+        long[] first = e.get(0)[1] < e.get(1)[1] ? e.get(0) : e.get(1);
+        long[] second = first == e.get(0) ? e.get(1) : e.get(0);
+        assertEquals(1, first[4], "one thread waited for a permit when the first was given back");
+        assertTrue(second[1] >= 20_000_000L, "the second waited while the first held: " + second[1]);
+        assertEquals(1, permits.availablePermits());
+    }
+
+    @Test
+    void aTimedTryThatFailsIsNoAcquisitionAndLeavesNoWaiterBehind() throws Exception {
+        ReentrantLock lock = new ReentrantLock();
+        lock.lock(); // held where the agent does not see it
+        boolean[] got = new boolean[1];
+        Thread t = startedWhileHeld(() -> got[0] = LockProbe.tryLock(lock, 10, TimeUnit.MILLISECONDS, id));
+        t.join();
+        assertTrue(!got[0]);
+        lock.unlock();
+        assertTrue(LockProbe.tryLock(lock, 1, TimeUnit.SECONDS, id));
+        LockProbe.unlock(lock, id);
+        List<long[]> e = drained();
+        assertEquals(1, e.size(), "only the try that got the lock");
+        assertEquals(0, e.get(0)[4], "the failed try is no longer counted as waiting");
+        assertTrue(LockProbe.tryLock(lock, id), "an untimed try");
+        LockProbe.unlock(lock, id);
+        assertEquals(2, drained().size());
+    }
+
+    @Test
+    void aStampedLocksWriteStampIsHeldUntilItsUnlock() throws Exception {
+        StampedLock stamps = new StampedLock();
+        long stamp = LockProbe.writeLock(stamps, id);
+        assertEquals(id, LockProbe.innermostHeld());
+        Thread reader = startedWhileHeld(() -> LockProbe.unlockRead(stamps, LockProbe.readLock(stamps, id), id));
+        awaitParked(reader);
+        Thread.sleep(10);
+        LockProbe.unlockWrite(stamps, stamp, id);
+        reader.join();
+        List<long[]> e = drained();
+        assertEquals(2, e.size());
+        assertTrue(e.stream().anyMatch(x -> x[1] >= 10_000_000L), "the reader waited for the writer");
+        assertTrue(!stamps.isWriteLocked() && !stamps.isReadLocked());
+        long again = LockProbe.tryWriteLock(stamps, id);
+        assertTrue(again != 0, "free again");
+        LockProbe.unlock(stamps, again, id);
+        assertEquals(-1, LockProbe.innermostHeld());
+        assertEquals(1, drained().size() - 2);
     }
 
     @Test
