@@ -123,6 +123,13 @@ final class DumpWriter {
         }
         Set<Integer> ids = new java.util.TreeSet<>(holders.keySet());
         ids.addAll(waiters.keySet());
+        // The JVM's view: the owner it names and the threads it sees waiting, timed or not by the probes.
+        Map<Integer, JvmLockView> jvm = jvmViews();
+        ids.addAll(jvm.keySet());
+        Map<Integer, List<Thread>> untimed = new HashMap<>();
+        for (Map.Entry<Integer, JvmLockView> e : jvm.entrySet()) {
+            mergeJvmView(e.getKey(), e.getValue(), holders, waiters, untimed);
+        }
         // Who is shown, before anything is written: their stacks are then taken together.
         Set<Thread> shown = new LinkedHashSet<>();
         for (int id : ids) {
@@ -133,6 +140,10 @@ final class DumpWriter {
             ws.sort(Comparator.comparingLong(w -> w.waitingSince)); // longest wait first
             for (int i = 0; i < ws.size() && i < MAX_WAITERS_SHOWN; i++) {
                 shown.add(ws.get(i).thread);
+            }
+            List<Thread> notTimed = untimed.getOrDefault(id, new ArrayList<>());
+            for (int i = 0; i < notTimed.size() && ws.size() + i < MAX_WAITERS_SHOWN; i++) {
+                shown.add(notTimed.get(i));
             }
         }
         List<SpawnProbe.InSpawn> unlocked = new ArrayList<>();
@@ -159,13 +170,17 @@ final class DumpWriter {
             }
             for (Object[] h : hs) {
                 Thread t = (Thread) h[0];
-                out.append("holder: ").append(describe(t)).append(", holding for ").append(Units.nanos(now - (Long) h[1]));
+                out.append("holder: ").append(describe(t)).append(h[1] == null
+                        ? ", the JVM's owner, taken where spawnlock does not measure (not timed)"
+                        : ", holding for " + Units.nanos(now - (Long) h[1]));
                 SpawnProbe.InSpawn s = spawnOf.get(t);
                 out.append(s == null ? ", not in a spawn" : phase(s, now)).append('\n');
                 stack(out, stacks.get(t));
             }
             List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
-            out.append("waiters: ").append(ws.size()).append('\n');
+            List<Thread> notTimed = untimed.getOrDefault(id, new ArrayList<>());
+            int all = ws.size() + notTimed.size();
+            out.append("waiters: ").append(all).append('\n');
             for (int i = 0; i < ws.size() && i < MAX_WAITERS_SHOWN; i++) {
                 LockProbe.ThreadLocks w = ws.get(i);
                 out.append("waiter: ").append(describe(w.thread)).append(", waiting ")
@@ -173,8 +188,13 @@ final class DumpWriter {
                         .append(w.overtaken == 1 ? " time" : " times").append('\n');
                 stack(out, stacks.get(w.thread));
             }
-            if (ws.size() > MAX_WAITERS_SHOWN) {
-                out.append("(").append(ws.size() - MAX_WAITERS_SHOWN).append(" more waiters not shown)\n");
+            for (int i = 0; i < notTimed.size() && ws.size() + i < MAX_WAITERS_SHOWN; i++) {
+                out.append("waiter: ").append(describe(notTimed.get(i)))
+                        .append(", blocked as the JVM sees it, asked where spawnlock does not measure (not timed)\n");
+                stack(out, stacks.get(notTimed.get(i)));
+            }
+            if (all > MAX_WAITERS_SHOWN) {
+                out.append("(").append(all - MAX_WAITERS_SHOWN).append(" more waiters not shown)\n");
             }
         }
 
@@ -187,6 +207,53 @@ final class DumpWriter {
 
         out.append(recording.readSinceStart(DumpWriter::sinceStart));
         return out.toString();
+    }
+
+    /** The JVM's view of every spawn lock it sees a waiter or an owner of; empty without java.management. */
+    private Map<Integer, JvmLockView> jvmViews() {
+        Map<Integer, JvmLockView> views = new HashMap<>();
+        JvmLockView.Snapshot snapshot;
+        try {
+            snapshot = new JvmLockView.Snapshot(threadBean());
+        } catch (RuntimeException | LinkageError e) {
+            return views; // the probes' view alone
+        }
+        for (int id = 0; id < locks.count(); id++) {
+            JvmLockView v = snapshot.of(locks.lockObject(id), locks.jvmIdentity(id));
+            if (v.owner != null || !v.waiters.isEmpty()) {
+                views.put(id, v);
+            }
+        }
+        return views;
+    }
+
+    /**
+     * The JVM's view over the probes': the owner it names is the holder (a thread the probes think holds the
+     * lock but the JVM sees waiting for it is a waiter), and the waiters it sees that the probes did not
+     * time are listed as such.
+     */
+    private static void mergeJvmView(int id, JvmLockView view, Map<Integer, List<Object[]>> holders,
+                                     Map<Integer, List<LockProbe.ThreadLocks>> waiters, Map<Integer, List<Thread>> untimed) {
+        List<Object[]> hs = holders.computeIfAbsent(id, k -> new ArrayList<>());
+        if (view.owner != null) {
+            hs.removeIf(h -> h[0] != view.owner);
+            if (hs.isEmpty()) {
+                hs.add(new Object[] {view.owner, null}); // taken in a frame the probes do not see: no start
+            }
+        }
+        Set<Thread> timed = new HashSet<>();
+        for (LockProbe.ThreadLocks w : waiters.getOrDefault(id, new ArrayList<>())) {
+            timed.add(w.thread);
+        }
+        List<Thread> rest = new ArrayList<>();
+        for (Thread t : view.waiters) {
+            if (!timed.contains(t)) {
+                rest.add(t);
+            }
+        }
+        if (!rest.isEmpty()) {
+            untimed.put(id, rest);
+        }
     }
 
     /** Every tag since start (count, p50, p99, max), then why spawns are slow, if the tags tell it. */

@@ -2,6 +2,11 @@ package io.spawnlock.locks;
 
 import io.spawnlock.core.AgentWarnings;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,8 +83,9 @@ public final class LockDiscovery {
             String key = f.getClassName() + '#' + f.getMethodName() + f.getDescriptor() + '@' + f.getByteCodeIndex();
             if (seenSites.size() < MAX_SEEN_SITES && seenSites.add(key)) {
                 StackWalker.StackFrame callee = frames.get(i - 1);
-                pending.add(new CallSite(f.getDeclaringClass(), f.getMethodName(), f.getDescriptor(), f.getLineNumber(),
-                        callee.getDeclaringClass(), callee.getMethodName(), callee.getDescriptor()));
+                pending.add(new CallSite(Thread.currentThread(), f.getDeclaringClass(), f.getMethodName(),
+                        f.getDescriptor(), f.getLineNumber(), callee.getDeclaringClass(), callee.getMethodName(),
+                        callee.getDescriptor()));
                 added = true;
             }
         }
@@ -125,11 +131,16 @@ public final class LockDiscovery {
                 site.calleeDescriptor, site.line);
         String where = site.type.getName() + "#" + site.method + (site.line > 0 ? " line " + site.line : "");
         spawnCalls.learn(internalName, site.method, site.descriptor); // for the classes loaded from now on
+        List<String> found = new ArrayList<>();
         for (String lock : held.held) {
             if (locks.addAcquired(internalName, lock)) {
                 changed.add(site.type);
+                found.add(lock);
                 notes.accept(SpawnLocks.found(lock, ClassLocks.Kind.ACQUIRED, where));
             }
+        }
+        if (found.size() == 1) {
+            identify(site, found.get(0));
         }
         if (held.synchronizedMethod != null
                 && locks.addSynchronizedMethod(internalName, site.method + site.descriptor, held.synchronizedMethod)) {
@@ -148,7 +159,42 @@ public final class LockDiscovery {
     }
 
 
+    /**
+     * A lock found late may be taken only in frames older than the rewrite, which no probe sees: the JVM's
+     * name for its object ({@code class@hash}, from the monitor the spawning thread locked in that frame,
+     * or the one synchronizer it holds)
+     * lets a dump find its owner and waiters in the JVM's own view. One safepoint per lock found here (the
+     * load-time pass finds most locks without one); nothing when the thread has moved on.
+     */
+    private void identify(CallSite site, String lock) {
+        try {
+            ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+            ThreadInfo[] info = bean.getThreadInfo(new long[] {site.thread.getId()}, true, true);
+            if (info.length == 0 || info[0] == null) {
+                return; // ended, or a virtual thread
+            }
+            MonitorInfo atFrame = null;
+            for (MonitorInfo m : info[0].getLockedMonitors()) {
+                StackTraceElement frame = m.getLockedStackFrame();
+                if (frame != null && frame.getClassName().equals(site.type.getName())
+                        && frame.getMethodName().equals(site.method)) {
+                    if (atFrame != null) {
+                        return; // two monitors in that frame: which is which is not known
+                    }
+                    atFrame = m;
+                }
+            }
+            if (atFrame != null) {
+                locks.identified(lock, atFrame.toString());
+            } else if (info[0].getLockedSynchronizers().length == 1) { // a Lock's synchronizer, if it holds one only
+                locks.identified(lock, info[0].getLockedSynchronizers()[0].toString());
+            }
+        } catch (RuntimeException | LinkageError e) { // no java.management: dumps see what the probes see
+        }
+    }
+
     private static final class CallSite {
+        final Thread thread;
         final Class<?> type;
         final String method;
         final String descriptor;
@@ -157,8 +203,9 @@ public final class LockDiscovery {
         final String callee;
         final String calleeDescriptor;
 
-        CallSite(Class<?> type, String method, String descriptor, int line, Class<?> calleeType, String callee,
-                 String calleeDescriptor) {
+        CallSite(Thread thread, Class<?> type, String method, String descriptor, int line, Class<?> calleeType,
+                 String callee, String calleeDescriptor) {
+            this.thread = thread;
             this.type = type;
             this.method = method;
             this.descriptor = descriptor;

@@ -33,6 +33,7 @@ public final class SpawnLocks implements LockListener {
      */
     private final ReentrantLock writer = new ReentrantLock();
     private final Map<String, Integer> ids = new HashMap<>(); // guarded by writer
+    private final Map<Integer, String> identities = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean full;
     private volatile Tags[] tags = new Tags[0];
     private volatile EventSink sink;
@@ -138,6 +139,39 @@ public final class SpawnLocks implements LockListener {
     /** What to instrument in a class, or null; loads nothing (called for every class load). */
     ClassLocks locksIn(String internalClassName) {
         return byClass.get(internalClassName);
+    }
+
+    /** How many spawn locks there are: their ids are 0 to this, exclusive. */
+    public int count() {
+        return tags.length;
+    }
+
+    /** The object last taken as spawn lock {@code id} at a measured site, or null. */
+    public Object lockObject(int id) {
+        return LockProbe.lockObject(id);
+    }
+
+    /**
+     * How the JVM names the object of spawn lock {@code id} ({@code class@hash}) as discovery saw a
+     * spawning thread hold it, or null: for a lock found late, whose takers may all be in frames older
+     * than the rewrite.
+     */
+    public String jvmIdentity(int id) {
+        return identities.get(id);
+    }
+
+    /** Discovery saw a spawning thread hold {@code lock} as the JVM's object {@code identity}. */
+    void identified(String lock, String identity) {
+        Integer id;
+        writer.lock();
+        try {
+            id = ids.get(lock);
+        } finally {
+            writer.unlock();
+        }
+        if (id != null) {
+            identities.putIfAbsent(id, identity);
+        }
     }
 
     /** The name of spawn lock {@code id}, or null for an id this registry never gave out. */

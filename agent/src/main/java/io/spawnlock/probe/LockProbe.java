@@ -91,12 +91,24 @@ public final class LockProbe {
 
     // ---- monitors: calls placed around MONITORENTER / MONITOREXIT
 
-    /** Just before MONITORENTER of lock {@code id}. */
+    /** Just before MONITORENTER of {@code monitor}, spawn lock {@code id}. */
+    public static void monitorEntering(Object monitor, int id) {
+        Counters c = counters(id);
+        if (c != null) {
+            c.saw(monitor);
+            entering(c, id);
+        }
+    }
+
+    /** Just before a call to a synchronized method that is spawn lock {@code id} (the monitor is the callee's). */
     public static void monitorEntering(int id) {
         Counters c = counters(id);
-        if (c == null) {
-            return;
+        if (c != null) {
+            entering(c, id);
         }
+    }
+
+    private static void entering(Counters c, int id) {
         Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
@@ -160,10 +172,10 @@ public final class LockProbe {
         }
         boolean exclusive = isExclusive(lock);
         if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
-            heldAtOnce(c, id, true);
+            heldAtOnce(c, lock, id, true);
             return;
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, lock, id);
         try {
             lock.lock();
         } catch (Throwable t) {
@@ -180,7 +192,7 @@ public final class LockProbe {
             lock.lockInterruptibly();
             return;
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, lock, id);
         try {
             lock.lockInterruptibly();
         } catch (Throwable t) {
@@ -195,7 +207,7 @@ public final class LockProbe {
         Counters c = counters(id);
         boolean got = lock.tryLock();
         if (got && c != null) {
-            heldAtOnce(c, id, isExclusive(lock));
+            heldAtOnce(c, lock, id, isExclusive(lock));
         }
         return got;
     }
@@ -206,7 +218,7 @@ public final class LockProbe {
         if (c == null) {
             return lock.tryLock(time, unit);
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, lock, id);
         boolean got;
         try {
             got = lock.tryLock(time, unit);
@@ -243,7 +255,7 @@ public final class LockProbe {
             s.acquire(permits);
             return;
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, s, id);
         try {
             s.acquire(permits);
         } catch (Throwable t) {
@@ -265,7 +277,7 @@ public final class LockProbe {
             s.acquireUninterruptibly(permits);
             return;
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, s, id);
         try {
             s.acquireUninterruptibly(permits);
         } catch (Throwable t) {
@@ -285,7 +297,7 @@ public final class LockProbe {
         Counters c = counters(id);
         boolean got = s.tryAcquire(permits);
         if (got && c != null) {
-            heldAtOnce(c, id, false);
+            heldAtOnce(c, s, id, false);
         }
         return got;
     }
@@ -302,7 +314,7 @@ public final class LockProbe {
         if (c == null) {
             return s.tryAcquire(permits, time, unit);
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, s, id);
         boolean got;
         try {
             got = s.tryAcquire(permits, time, unit);
@@ -343,10 +355,10 @@ public final class LockProbe {
         }
         long stamp = l.tryWriteLock();
         if (stamp != 0) {
-            heldAtOnce(c, id, true);
+            heldAtOnce(c, l, id, true);
             return stamp;
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, l, id);
         try {
             stamp = l.writeLock();
         } catch (Throwable t) {
@@ -363,7 +375,7 @@ public final class LockProbe {
         if (c == null) {
             return l.readLock();
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, l, id);
         long stamp;
         try {
             stamp = l.readLock();
@@ -402,7 +414,7 @@ public final class LockProbe {
         if (c == null) {
             return takeStamp(l, write, time, unit);
         }
-        Held h = waiting(c, id);
+        Held h = waiting(c, l, id);
         long stamp;
         try {
             stamp = takeStamp(l, write, time, unit);
@@ -426,7 +438,7 @@ public final class LockProbe {
         long stamp = l.tryWriteLock();
         Counters c = counters(id);
         if (stamp != 0 && c != null) {
-            heldAtOnce(c, id, true);
+            heldAtOnce(c, l, id, true);
         }
         return stamp;
     }
@@ -436,7 +448,7 @@ public final class LockProbe {
         long stamp = l.tryReadLock();
         Counters c = counters(id);
         if (stamp != 0 && c != null) {
-            heldAtOnce(c, id, false);
+            heldAtOnce(c, l, id, false);
         }
         return stamp;
     }
@@ -480,7 +492,8 @@ public final class LockProbe {
     // ---- what every gate shares
 
     /** The slow path of a Lock: the thread may wait; it shows in dumps as waiting from now. */
-    private static Held waiting(Counters c, int id) {
+    private static Held waiting(Counters c, Object lock, int id) {
+        c.saw(lock);
         Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
@@ -505,7 +518,8 @@ public final class LockProbe {
     }
 
     /** Taken without waiting (a fast path or an untimed try): held from now, a wait of zero. */
-    private static void heldAtOnce(Counters c, int id, boolean exclusive) {
+    private static void heldAtOnce(Counters c, Object lock, int id, boolean exclusive) {
+        c.saw(lock);
         long now = System.nanoTime();
         c.acquiredAtOnce(exclusive);
         Held h = c.heldByCurrentThread();
@@ -782,6 +796,12 @@ public final class LockProbe {
         }
     }
 
+    /** The object last taken as spawn lock {@code id}, or null (for dumps). */
+    public static Object lockObject(int id) {
+        Counters c = counters(id);
+        return c == null ? null : c.object;
+    }
+
     private static long acquisitionsOf(int id) {
         Counters c = counters(id);
         return c == null ? 0 : c.acquisitions.get();
@@ -811,6 +831,18 @@ public final class LockProbe {
         final AtomicLong arrivalsServed = new AtomicLong();
         /** Threads in a wait (at a rewritten site) under this lock now: what a notifyAll/signalAll moves. */
         final AtomicLong inWait = new AtomicLong();
+        /**
+         * The object last taken as this lock at a rewritten site (one of them, for a lock named by a field of
+         * many instances): how a dump finds the lock in the JVM's own view of blocked threads. A racy plain
+         * field, written only when it changes; it keeps that one object reachable.
+         */
+        Object object;
+
+        void saw(Object lock) {
+            if (object != lock) {
+                object = lock;
+            }
+        }
         /**
          * The state of the thread that last took this lock exclusively at an instrumented site. Written by
          * that thread while it holds the lock, so a holder reading it at its release sees its own state
