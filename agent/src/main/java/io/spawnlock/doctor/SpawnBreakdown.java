@@ -36,6 +36,9 @@ public final class SpawnBreakdown {
     private final double systemShare;
     private final double descriptors;
     private final double anonNotHugeBytes;
+    /** The most waited lock's mean hold per acquisition, and the mean spawn made under it (-1: none). */
+    private final double holdOfMostWaited;
+    private final double spawnOfMostWaited;
 
     private SpawnBreakdown(Map<String, Histogram> byTag, long spawns, long measured) {
         this.spawns = spawns;
@@ -59,6 +62,8 @@ public final class SpawnBreakdown {
             }
         }
         mostWaitedLock = lock;
+        holdOfMostWaited = lock == null ? -1 : mean(byTag.get("lock.hold." + lock));
+        spawnOfMostWaited = lock == null ? -1 : mean(byTag.get("lock.spawn." + lock));
     }
 
     /** The breakdown, or null when the tags hold no spawn with its CPU measured. */
@@ -72,6 +77,8 @@ public final class SpawnBreakdown {
     public enum Cause {
         /** Threads wait for a spawn lock longer than the spawns themselves take. */
         LOCK_CONVOY,
+        /** A convoy on a lock held far longer than the spawn under it: across the child's run, or its output. */
+        LOCK_HELD_ACROSS_CHILD,
         /** The spawning thread burns CPU in fork/exec: FORK copying page tables (its child then tears them down). */
         PAGE_TABLE_COPY,
         /** The parent waits, off CPU, for a child that closes thousands of descriptors. */
@@ -82,10 +89,19 @@ public final class SpawnBreakdown {
         NONE
     }
 
-    /** The parent's CPU share of fork/exec above which the copy of page tables is the signature (POSIX_SPAWN and the descriptor sweep: ~5%; FORK: 30-45%). */
-    private static final double PAGE_TABLE_CPU_SHARE = 0.2;
-    /** ...and its least absolute size: a spawn of a small JVM costs the parent ~0.2 ms. */
+    /**
+     * The parent's CPU time in fork/exec above which the copy of page tables is the signature: a spawn of a
+     * small JVM costs the parent ~0.2 ms, FORK ~8-10 ms per GiB touched. Time on the CPU, unlike its share of
+     * the wall time, does not shrink on a loaded machine (two busy loops on 2 cores took FORK's share to 16%).
+     */
     private static final double PAGE_TABLE_CPU_NANOS = 2e6;
+    /**
+     * Only with thousands of descriptors does the share decide: the sweep can cost the parent ~2 ms too,
+     * but at ~5% of the native part (FORK: 30-45%, at least 16% loaded).
+     */
+    private static final double PAGE_TABLE_CPU_SHARE = 0.15;
+    /** A hold per acquisition this many times the spawn under it is not the spawn's doing. */
+    private static final double HELD_ACROSS_FACTOR = 5;
 
     /** The cause, by signature: a convoy first (it multiplies any other), then the parent's CPU, then the child. */
     public Cause cause() {
@@ -93,7 +109,11 @@ public final class SpawnBreakdown {
         double cpu = meanNanos(Part.PARENT_CPU);
         double child = meanNanos(Part.CHILD_WAIT);
         double java = meanNanos(Part.JAVA);
-        return lock > cpu + child + java ? Cause.LOCK_CONVOY : spawnCause();
+        if (lock <= cpu + child + java) {
+            return spawnCause();
+        }
+        return holdOfMostWaited > 0 && spawnOfMostWaited > 0 && holdOfMostWaited >= HELD_ACROSS_FACTOR * spawnOfMostWaited
+                ? Cause.LOCK_HELD_ACROSS_CHILD : Cause.LOCK_CONVOY;
     }
 
     /** What makes the spawns themselves slow, lock wait aside: what a convoy multiplies. */
@@ -101,11 +121,12 @@ public final class SpawnBreakdown {
         double cpu = meanNanos(Part.PARENT_CPU);
         double child = meanNanos(Part.CHILD_WAIT);
         double java = meanNanos(Part.JAVA);
-        if (cpu >= PAGE_TABLE_CPU_NANOS && cpu >= PAGE_TABLE_CPU_SHARE * (cpu + child)) {
+        boolean manyDescriptors = descriptors >= Rules.MANY_DESCRIPTORS;
+        if (cpu >= PAGE_TABLE_CPU_NANOS && (!manyDescriptors || cpu >= PAGE_TABLE_CPU_SHARE * (cpu + child))) {
             return Cause.PAGE_TABLE_COPY;
         }
         if (child >= java) {
-            return descriptors >= Rules.MANY_DESCRIPTORS ? Cause.DESCRIPTOR_SWEEP : Cause.CHILD_OR_KERNEL;
+            return manyDescriptors ? Cause.DESCRIPTOR_SWEEP : Cause.CHILD_OR_KERNEL;
         }
         return Cause.NONE;
     }
@@ -146,6 +167,13 @@ public final class SpawnBreakdown {
 
     private String explain() {
         Cause cause = cause();
+        if (cause == Cause.LOCK_HELD_ACROSS_CHILD) {
+            return "lock held across the child's run: threads wait for " + mostWaitedLock + ", whose holder keeps it "
+                    + Units.nanos(holdOfMostWaited) + " per acquisition while the spawn under it takes "
+                    + Units.nanos(spawnOfMostWaited) + ": the rest is the holder waiting for its child (waitFor) or"
+                    + " reading its output under the lock (a dump's holder stack shows which). Advice: release the"
+                    + " lock after start(); wait for the child and read its output outside it.";
+        }
         if (cause == Cause.LOCK_CONVOY) {
             Cause underneath = spawnCause();
             return "lock convoy: threads wait for " + (mostWaitedLock == null ? "a spawn lock" : mostWaitedLock)

@@ -174,7 +174,7 @@ final class DumpWriter {
                         ? ", the JVM's owner, taken where spawnlock does not measure (not timed)"
                         : ", holding for " + Units.nanos(now - (Long) h[1]));
                 SpawnProbe.InSpawn s = spawnOf.get(t);
-                out.append(s == null ? ", not in a spawn" : phase(s, now)).append('\n');
+                out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now)).append('\n');
                 stack(out, stacks.get(t));
             }
             List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
@@ -299,6 +299,20 @@ final class DumpWriter {
 
     private static String describe(Thread t) {
         return "\"" + t.getName() + "\" id=" + t.getId() + (ThreadSwitches.isVirtual(t) ? " virtual" : "") + " state=" + t.getState();
+    }
+
+    /**
+     * What a holder that is not spawning does with the lock, when its stack says so: waiting for its child.
+     * (Reading a child's output shows as plain stream frames, which do not say whose stream it is.)
+     */
+    static String activity(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack == null ? new StackTraceElement[0] : stack) {
+            String c = f.getClassName();
+            if ((c.equals("java.lang.ProcessImpl") || c.equals("java.lang.Process")) && f.getMethodName().equals("waitFor")) {
+                return ": waiting for its child (Process.waitFor) under the lock";
+            }
+        }
+        return "";
     }
 
     private String phase(SpawnProbe.InSpawn s, long now) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
-/** Each cause from the shape of the parts, with the numbers of reference/spawn-latency-measurements.md. */
+/** Each cause from the shape of the parts, with the numbers measured on this kind of machine. */
 class SpawnBreakdownTest {
     private static final long MS = 1_000_000;
     private final Map<String, Histogram> tags = new HashMap<>();
@@ -38,6 +38,33 @@ class SpawnBreakdownTest {
         assertEquals(SpawnBreakdown.Cause.PAGE_TABLE_COPY, b.cause());
         assertTrue(causeLine().matches(".*\\(8\\.0\\dGiB of anonymous memory not on huge pages\\).*"), causeLine());
         assertTrue(causeLine().contains("Advice: use POSIX_SPAWN"), causeLine());
+    }
+
+    @Test
+    void forkOnALoadedMachineIsStillThePageTableCopy() {
+        spawns(30, 9 * MS, 47 * MS, 2 * MS); // two busy loops on the 2 cores: the parent's share fell to 16%
+        record("os.fds", 40, 4);
+        assertEquals(SpawnBreakdown.Cause.PAGE_TABLE_COPY, SpawnBreakdown.of(tags).cause());
+    }
+
+    @Test
+    void aSweepThatCostsTheParentTwoMillisecondsIsStillTheSweep() {
+        spawns(30, 2_170_000, 36 * MS, 2 * MS); // 15,008 descriptors: parent CPU 2.2 ms, 5% of the native part
+        record("os.fds", 15_008, 4);
+        assertEquals(SpawnBreakdown.Cause.DESCRIPTOR_SWEEP, SpawnBreakdown.of(tags).cause());
+    }
+
+    @Test
+    void aLockHeldAcrossTheChildsRunIsNamedWithItsHoldAndItsSpawn() {
+        spawns(40, 200_000, 1_300_000, 200_000); // 1.7 ms spawns
+        record("spawn.lockwait", 600 * MS, 40); // each waited ~2 holds
+        record("lock.wait.app.Runner.LOCK", 600 * MS, 40);
+        record("lock.hold.app.Runner.LOCK", 300 * MS, 40); // start(), then waitFor() under the lock
+        record("lock.spawn.app.Runner.LOCK", 1_700_000, 40);
+        assertEquals(SpawnBreakdown.Cause.LOCK_HELD_ACROSS_CHILD, SpawnBreakdown.of(tags).cause());
+        assertTrue(causeLine().matches("Cause: lock held across the child's run: threads wait for app.Runner.LOCK, whose"
+                + " holder keeps it 30\\d\\.?\\d*ms per acquisition while the spawn under it takes 1\\.\\d+ms.*"), causeLine());
+        assertTrue(causeLine().contains("Advice: release the lock after start()"), causeLine());
     }
 
     @Test
