@@ -76,7 +76,7 @@ final class DumpWriter {
     Written write(Path dir, String trigger) throws IOException {
         TestFaults.check("dump");
         long started = System.nanoTime();
-        String text = render(trigger, started);
+        String text = render(trigger);
         createPrivateDirectory(dir);
         long pid = ProcessHandle.current().pid();
         Path target = dir.resolve("spawnlock-dump-" + pid + "-" + LocalDateTime.now().format(NAME_TIME) + ".txt");
@@ -97,9 +97,15 @@ final class DumpWriter {
         }
     }
 
-    String render(String trigger, long now) {
+    String render(String trigger) {
         List<LockProbe.ThreadLocks> threads = LockProbe.threads();
         List<SpawnProbe.InSpawn> spawning = SpawnProbe.inSpawn();
+        // One instant for every figure: the spawning threads' CPU, then the time all waits and holds end at.
+        Map<Thread, Long> cpuNow = new HashMap<>();
+        for (SpawnProbe.InSpawn s : spawning) {
+            cpuNow.put(s.thread, cpuOf(s));
+        }
+        long now = System.nanoTime();
         Map<Thread, SpawnProbe.InSpawn> spawnOf = new LinkedHashMap<>();
         for (SpawnProbe.InSpawn s : spawning) {
             spawnOf.put(s.thread, s);
@@ -174,7 +180,8 @@ final class DumpWriter {
                         ? ", the JVM's owner, taken where spawnlock does not measure (not timed)"
                         : ", holding for " + Units.nanos(now - (Long) h[1]));
                 SpawnProbe.InSpawn s = spawnOf.get(t);
-                out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now)).append('\n');
+                out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now, cpuNow.get(t)))
+                        .append('\n');
                 stack(out, stacks.get(t));
             }
             List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
@@ -201,7 +208,7 @@ final class DumpWriter {
         out.append("\n== threads inside a spawn holding no known spawn lock: ").append(unlocked.size()).append('\n');
         for (int i = 0; i < unlocked.size() && i < MAX_WAITERS_SHOWN; i++) {
             SpawnProbe.InSpawn s = unlocked.get(i);
-            out.append("thread: ").append(describe(s.thread)).append(phase(s, now)).append('\n');
+            out.append("thread: ").append(describe(s.thread)).append(phase(s, now, cpuNow.get(s.thread))).append('\n');
             stack(out, stacks.get(s.thread));
         }
 
@@ -315,21 +322,27 @@ final class DumpWriter {
         return "";
     }
 
-    private String phase(SpawnProbe.InSpawn s, long now) {
+    /**
+     * The spawn's phase: its wall times end at {@code now}, its CPU time at {@code cpuNow}, read just before
+     * it (a dump that read the CPU after its stacks, on a loaded machine, showed more CPU than wall time).
+     */
+    private static String phase(SpawnProbe.InSpawn s, long now, Long cpuNow) {
         if (s.execSince != 0L) {
-            return ", in native fork/exec for " + Units.nanos(now - s.execSince) + onCpu(s) + " (spawn started "
-                    + Units.nanos(now - s.since) + " ago)";
+            long cpu = cpuNow == null || cpuNow < 0 ? -1 : cpuNow - s.execCpuStart;
+            return ", in native fork/exec for " + Units.nanos(now - s.execSince)
+                    + (cpu < 0 ? "" : ", " + Units.nanos(cpu) + " of it on its own CPU")
+                    + " (spawn started " + Units.nanos(now - s.since) + " ago)";
         }
         return ", in ProcessBuilder.start for " + Units.nanos(now - s.since) + " (not in fork/exec)";
     }
 
-    /** How much of the fork/exec so far the thread spent on its own CPU: the page-table copy shows here. */
-    private String onCpu(SpawnProbe.InSpawn s) {
+    /** The thread's CPU time now, on the clock its spawn's start was read with, or -1. */
+    private long cpuOf(SpawnProbe.InSpawn s) {
         if (s.execCpuStart < 0 || ThreadSwitches.isVirtual(s.thread)) {
-            return "";
+            return -1;
         }
         long now = threadBean().getThreadCpuTime(s.thread.getId());
-        return now < s.execCpuStart ? "" : ", " + Units.nanos(now - s.execCpuStart) + " of it on its own CPU";
+        return now < s.execCpuStart ? -1 : now;
     }
 
     /**

@@ -53,7 +53,8 @@ public abstract class ThreadUsage {
     /** What {@link #best} would choose in a JVM like this one, without loading anything; for doctor. */
     public static String plannedSource() {
         String refused = NativeAccess.refusal();
-        return refused == null ? "getrusage(RUSAGE_THREAD) through JNA: CPU, system time, faults and switches per spawn"
+        return refused == null ? "clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) through JNA: CPU,"
+                + " system time, faults and switches per spawn"
                 : "the JDK's thread CPU clock: CPU per spawn, no system/user split (" + refused + ")";
     }
 

@@ -32,7 +32,7 @@ class DoctorTest {
         assertTrue(r.stdout.contains("[ok] nothing found that slows spawns"), r.stdout);
         assertTrue(r.stdout.contains(jdk.major >= 24
                 ? "  spawn CPU, by the agent   the JDK's thread CPU clock: CPU per spawn, no system/user split (JDK "
-                : "  spawn CPU, by the agent   getrusage(RUSAGE_THREAD) through JNA"), r.stdout);
+                : "  spawn CPU, by the agent   clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) through JNA"), r.stdout);
     }
 
     @ParameterizedTest(name = "{0}")
