@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The seeds' scaling curve, measured by our own agent and read by our own {@code report}: spawn latency
+ * The scaling curve of Go's ForkLock story, measured by our own agent and read by our own {@code report}: spawn latency
  * against the touched heap (0, 2, 8 GiB) for FORK and POSIX_SPAWN on each JDK. Prints a table and writes
  * the chart as SVG.
  *

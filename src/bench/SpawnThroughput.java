@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A/B harness for PRODUCT.md's spawn bar: spawns per second of a spawn-heavy run (POSIX_SPAWN,
+ * A/B harness for the spawn-throughput bar: spawns per second of a spawn-heavy run (POSIX_SPAWN,
  * {@code /bin/true}, 2 threads, no lock) with the agent, as a share of the same run without it.
  *
  * <p>Run from the repository root after a build:

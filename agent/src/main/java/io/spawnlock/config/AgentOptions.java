@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's options, {@code key=value} pairs separated by commas (the contract in PRODUCT.md).
+ * The agent's options, {@code key=value} pairs separated by commas (the contract in the README).
  * Parsing is all-or-nothing: any bad key or value is an {@link OptionException} naming the key and the
  * valid choices.
  */

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * The doctor's rules: each turns facts into a finding with plain advice, using what was measured on this
- * kind of machine (reference/spawn-latency-measurements.md): FORK costs ~40 ms of wall time per GiB of
+ * kind of machine: FORK costs ~40 ms of wall time per GiB of
  * anonymous memory not on huge pages; the child closes each open descriptor at ~2.8 µs.
  */
 final class Rules {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The seeds' story on the JVM: threads spawning a command under a shared lock, optionally with a large
+ * Go's ForkLock story on the JVM: threads spawning a command under a shared lock, optionally with a large
  * touched heap. Prints what it did, so its counts can be checked against what spawnlock recorded.
  */
 public final class SampleApp {

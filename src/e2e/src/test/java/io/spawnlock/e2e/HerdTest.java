@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The thundering herds of the JVM (reference/thundering-herd.md), each reproduced by the sample app in its
+ * The thundering herds of the JVM, each reproduced by the sample app in its
  * broken setup and with its fix, measured by the agent and named by {@code report} and {@code doctor}.
  * Assertions are counts the app itself saw, and ratios between the two setups; never absolute times.
  */

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The three causes of slow spawns, reproduced with the sample app under the agent, each named by
- * {@code report} from the agent's own data (PRODUCT.md, "The problem, measured"). Sized down for CI: the
+ * {@code report} from the agent's own data (the problem as measured on this kind of machine). Sized down for CI: the
  * assertions are ratios between the parts of one run, never absolute times.
  */
 class SpawnCausesTest {
