@@ -102,8 +102,15 @@ final class DumpWriter {
         List<SpawnProbe.InSpawn> spawning = SpawnProbe.inSpawn();
         // One instant for every figure: the spawning threads' CPU, then the time all waits and holds end at.
         Map<Thread, Long> cpuNow = new HashMap<>();
+        Map<Thread, String> kernel = new HashMap<>();
         for (SpawnProbe.InSpawn s : spawning) {
             cpuNow.put(s.thread, cpuOf(s));
+            if (s.execSince != 0L && s.nativeThreadId > 0) { // runs (a page-table copy) or sleeps, and on what
+                String state = Facts.kernelState(s.nativeThreadId);
+                if (state != null) {
+                    kernel.put(s.thread, "; kernel thread " + s.nativeThreadId + ": " + state);
+                }
+            }
         }
         long now = System.nanoTime();
         Map<Thread, SpawnProbe.InSpawn> spawnOf = new LinkedHashMap<>();
@@ -180,7 +187,7 @@ final class DumpWriter {
                         ? ", the JVM's owner, taken where spawnlock does not measure (not timed)"
                         : ", holding for " + Units.nanos(now - (Long) h[1]));
                 SpawnProbe.InSpawn s = spawnOf.get(t);
-                out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now, cpuNow.get(t)))
+                out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now, cpuNow.get(t), kernel.get(t)))
                         .append('\n');
                 stack(out, stacks.get(t));
             }
@@ -208,7 +215,7 @@ final class DumpWriter {
         out.append("\n== threads inside a spawn holding no known spawn lock: ").append(unlocked.size()).append('\n');
         for (int i = 0; i < unlocked.size() && i < MAX_WAITERS_SHOWN; i++) {
             SpawnProbe.InSpawn s = unlocked.get(i);
-            out.append("thread: ").append(describe(s.thread)).append(phase(s, now, cpuNow.get(s.thread))).append('\n');
+            out.append("thread: ").append(describe(s.thread)).append(phase(s, now, cpuNow.get(s.thread), kernel.get(s.thread))).append('\n');
             stack(out, stacks.get(s.thread));
         }
 
@@ -326,11 +333,11 @@ final class DumpWriter {
      * The spawn's phase: its wall times end at {@code now}, its CPU time at {@code cpuNow}, read just before
      * it (a dump that read the CPU after its stacks, on a loaded machine, showed more CPU than wall time).
      */
-    private static String phase(SpawnProbe.InSpawn s, long now, Long cpuNow) {
+    private static String phase(SpawnProbe.InSpawn s, long now, Long cpuNow, String kernel) {
         if (s.execSince != 0L) {
             long cpu = cpuNow == null || cpuNow < 0 ? -1 : cpuNow - s.execCpuStart;
             return ", in native fork/exec for " + Units.nanos(now - s.execSince)
-                    + (cpu < 0 ? "" : ", " + Units.nanos(cpu) + " of it on its own CPU")
+                    + (cpu < 0 ? "" : ", " + Units.nanos(cpu) + " of it on its own CPU") + (kernel == null ? "" : kernel)
                     + " (spawn started " + Units.nanos(now - s.since) + " ago)";
         }
         return ", in ProcessBuilder.start for " + Units.nanos(now - s.since) + " (not in fork/exec)";

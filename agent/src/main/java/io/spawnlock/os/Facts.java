@@ -100,6 +100,45 @@ public final class Facts {
     }
 
     /** Field 10 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses. */
+    /** The calling thread's kernel thread id, from /proc/thread-self, or -1. A few microseconds: once per thread. */
+    public static int nativeThreadId() {
+        try {
+            String link = Files.readSymbolicLink(Paths.get("/proc/thread-self")).toString(); // "<pid>/task/<tid>"
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What the kernel says a thread of this process is doing: its scheduler state from
+     * /proc/self/task/{tid}/stat ("R (running)", "S (sleeping)", "D (disk sleep)", ...) and, when it sleeps,
+     * the kernel function it waits in (wchan), where readable; null when the thread is gone.
+     */
+    public static String kernelState(int tid) {
+        Path task = Paths.get("/proc/self/task/" + tid);
+        String stat = first(task.resolve("stat"));
+        if (stat == null || stat.lastIndexOf(')') < 0 || stat.lastIndexOf(')') + 2 >= stat.length()) {
+            return null;
+        }
+        char state = stat.charAt(stat.lastIndexOf(')') + 2); // the name in parentheses may hold spaces
+        String wchan = first(task.resolve("wchan"));
+        String where = wchan == null || wchan.isEmpty() || wchan.equals("0") ? "" : " in " + wchan.trim();
+        return state + " (" + stateName(state) + ")" + (state == 'R' ? "" : where);
+    }
+
+    private static String stateName(char state) {
+        switch (state) {
+            case 'R': return "running";
+            case 'S': return "sleeping";
+            case 'D': return "disk sleep";
+            case 'T': return "stopped";
+            case 't': return "tracing stop";
+            case 'Z': return "zombie";
+            default: return "state " + state;
+        }
+    }
+
     static long minorFaults(String stat) {
         if (stat == null || stat.lastIndexOf(')') < 0) {
             return -1;

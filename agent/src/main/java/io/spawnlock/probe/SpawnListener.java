@@ -13,6 +13,12 @@ public interface SpawnListener {
     long nativeBegin();
 
     /**
+     * The calling thread's kernel thread id, for dumps to read its state in /proc, or -1 (a virtual thread,
+     * no /proc). Asked once per thread, before its first native fork/exec.
+     */
+    int nativeThreadId();
+
+    /**
      * Just after the native fork/exec, returned or thrown.
      *
      * @param execNanos its wall time

@@ -55,6 +55,9 @@ public final class SpawnProbe {
         SpawnListener current = listener;
         if (current != null) {
             try {
+                if (state.tid == 0) {
+                    state.tid = current.nativeThreadId();
+                }
                 cpu = current.nativeBegin();
             } catch (Throwable t) {
                 drop(t);
@@ -133,7 +136,7 @@ public final class SpawnProbe {
         for (InFlight state : IN_FLIGHT.live()) {
             long since = state.spawnStartNanos;
             if (since != 0L) {
-                all.add(new InSpawn(state.owner, since, state.execStartNanos, state.execCpuStart));
+                all.add(new InSpawn(state.owner, since, state.execStartNanos, state.execCpuStart, state.tid));
             }
         }
         return all;
@@ -141,19 +144,21 @@ public final class SpawnProbe {
 
     /**
      * One thread inside a spawn: since when (System.nanoTime), in native fork/exec since when (or 0), and
-     * its CPU time when fork/exec began (or -1).
+     * its CPU time when fork/exec began (or -1), and its kernel thread id (or -1, 0 before its first).
      */
     public static final class InSpawn {
         public final Thread thread;
         public final long since;
         public final long execSince;
         public final long execCpuStart;
+        public final int nativeThreadId;
 
-        InSpawn(Thread thread, long since, long execSince, long execCpuStart) {
+        InSpawn(Thread thread, long since, long execSince, long execCpuStart, int nativeThreadId) {
             this.thread = thread;
             this.since = since;
             this.execSince = execSince;
             this.execCpuStart = execCpuStart;
+            this.nativeThreadId = nativeThreadId;
         }
     }
 
@@ -164,6 +169,8 @@ public final class SpawnProbe {
         long execCpuStart = -1L;
         long execNanos = -1L;
         long execCpuNanos = -1L;
+        /** The kernel thread id, asked once: 0 not yet, -1 none. */
+        int tid;
 
         InFlight(Thread owner) {
             this.owner = owner;

@@ -4,6 +4,8 @@ import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
+import io.spawnlock.os.Facts;
+import io.spawnlock.os.ThreadSwitches;
 import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
@@ -87,6 +89,11 @@ public final class SpawnRecorder implements SpawnListener {
                     recording.tag(Tags.SPAWN_SWITCHES)};
         }
         usage = source;
+    }
+
+    @Override
+    public int nativeThreadId() {
+        return ThreadSwitches.isVirtual(Thread.currentThread()) ? -1 : Facts.nativeThreadId();
     }
 
     @Override

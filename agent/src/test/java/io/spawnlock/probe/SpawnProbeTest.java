@@ -23,6 +23,11 @@ class SpawnProbeTest {
         }
 
         @Override
+        public int nativeThreadId() {
+            return 7;
+        }
+
+        @Override
         public long nativeEnd(long execNanos) {
             nativeEnds.add(execNanos);
             return 7; // the CPU it measured, handed back with the spawn

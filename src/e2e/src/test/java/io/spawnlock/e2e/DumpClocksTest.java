@@ -19,11 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One instant per figure: in dumps taken while threads copy page tables under a lock (FORK, a touched heap),
  * a holder has held the lock at least as long as it has been in fork/exec, and has spent at most that long on
- * its own CPU. (A dump that read the CPU after its stacks showed 144 ms of CPU in 130 ms of fork/exec.)
+ * its own CPU. (A dump that read the CPU after its stacks showed 144 ms of CPU in 130 ms of fork/exec.) Each
+ * such holder's line says what the kernel says its thread does: running (the copy), or sleeping, and in what.
  */
 class DumpClocksTest {
     private static final Pattern HOLDER = Pattern.compile("^holder: .*, holding for (\\S+), in native fork/exec for (\\S+),"
-            + " (\\S+) of it on its own CPU", Pattern.MULTILINE);
+            + " (\\S+) of it on its own CPU; kernel thread (\\d+): ([RSD]) \\((running|sleeping|disk sleep)\\)",
+            Pattern.MULTILINE);
 
     @TempDir
     Path dir;
@@ -52,6 +54,7 @@ class DumpClocksTest {
             }
         }
         assertTrue(checked.size() >= 2, "too few dumps caught a holder in fork/exec: " + checked + "\n" + r);
+        assertTrue(checked.stream().anyMatch(l -> l.contains(": R (running)")), "the page-table copy runs: " + checked);
     }
 
     static double nanos(String v) {
