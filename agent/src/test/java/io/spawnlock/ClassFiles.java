@@ -88,6 +88,34 @@ public final class ClassFiles {
         return members;
     }
 
+    /** The class file a class was defined from, read from its loader. */
+    public static byte[] of(Class<?> c) {
+        String name = c.getName();
+        try (InputStream in = c.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Defines {@code bytes} as class {@code name}, initialised, in a loader of its own whose parent loads
+     * everything else: a rewritten copy beside the original. A bad stack map frame fails here.
+     */
+    public static Class<?> defineAlone(String name, byte[] bytes, ClassLoader parent) throws ClassNotFoundException {
+        ClassLoader loader = new ClassLoader(parent) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(name)) {
+                    Class<?> c = findLoadedClass(n);
+                    return c != null ? c : defineClass(n, bytes, 0, bytes.length);
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        return Class.forName(name, true, loader);
+    }
+
     public static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);

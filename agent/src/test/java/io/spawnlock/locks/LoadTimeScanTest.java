@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spawnlock.ClassFiles;
 import io.spawnlock.agent.ConstantPool;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -129,11 +129,8 @@ class LoadTimeScanTest {
         }
     }
 
-    private static byte[] bytes(Class<?> c) throws IOException {
-        String name = c.getName();
-        try (InputStream in = c.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            return in.readAllBytes();
-        }
+    private static byte[] bytes(Class<?> c) {
+        return ClassFiles.of(c);
     }
 
     private static String internal(Class<?> c) {

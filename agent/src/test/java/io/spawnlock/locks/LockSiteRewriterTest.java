@@ -3,8 +3,8 @@ package io.spawnlock.locks;
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.spawnlock.ClassFiles;
 import io.spawnlock.bytecode.ClassRewrite;
-import java.io.InputStream;
 import java.util.concurrent.locks.ReentrantLock;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -50,37 +50,22 @@ class LockSiteRewriterTest {
     @Test
     void aBlockThatBeginsWithNewStillVerifies() throws Exception {
         String name = NewFirstInBlock.class.getName();
-        byte[] original;
-        try (InputStream in = NewFirstInBlock.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            original = in.readAllBytes();
-        }
+        byte[] original = ClassFiles.of(NewFirstInBlock.class);
         LockSiteRewriter rewriter = new LockSiteRewriter(ClassLocks.NONE.with(ClassLocks.Kind.ACQUIRED,
                 LockNames.fieldName(name.replace('.', '/'), "LOCK"), 0));
         byte[] rewritten = ClassRewrite.apply(name, original, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()),
                 new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
         assertEquals(4, rewriter.sites()); // entering, entered, exited on the normal path and in the handler
-        ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
-                if (n.equals(name)) {
-                    Class<?> c = findLoadedClass(n);
-                    return c != null ? c : defineClass(n, rewritten, 0, rewritten.length);
-                }
-                return super.loadClass(n, resolve);
-            }
-        };
         // defining, verifying and running it: a bad stack map frame fails here with a ClassFormatError
-        Object made = Class.forName(name, true, loader).getMethod("make", boolean.class).invoke(null, true);
+        Object made = ClassFiles.defineAlone(name, rewritten, getClass().getClassLoader())
+                .getMethod("make", boolean.class).invoke(null, true);
         assertEquals("a", made);
     }
 
     @Test
     void lockCallsInLambdaBodiesAreRewrittenToo() throws Exception {
         String name = LambdaLocks.class.getName();
-        byte[] original;
-        try (InputStream in = LambdaLocks.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            original = in.readAllBytes();
-        }
+        byte[] original = ClassFiles.of(LambdaLocks.class);
         LockSiteRewriter rewriter = new LockSiteRewriter(ClassLocks.NONE.with(ClassLocks.Kind.ACQUIRED,
                 LockNames.fieldName(name.replace('.', '/'), "lock"), 0));
         ClassRewrite.apply(name, original, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()),

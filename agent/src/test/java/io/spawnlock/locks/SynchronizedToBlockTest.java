@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spawnlock.ClassFiles;
 import io.spawnlock.bytecode.ClassRewrite;
-import io.spawnlock.probe.LockListener;
 import io.spawnlock.probe.LockProbe;
-import java.io.InputStream;
+import io.spawnlock.probe.RecordingLockListener;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,58 +53,22 @@ class SynchronizedToBlockTest {
 
     private static Class<?> rewritten() throws Exception {
         String name = Gate.class.getName();
-        byte[] original;
-        try (InputStream in = Gate.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            original = in.readAllBytes();
-        }
+        byte[] original = ClassFiles.of(Gate.class);
         byte[] bytes = ClassRewrite.apply(name, original, ClassFileLocator.ForClassLoader.of(Gate.class.getClassLoader()),
                 new ModifierAdjustment().withMethodModifiers(named("holdsItself").or(named("fails")).or(named("staticHoldsClass")),
                         SynchronizationState.PLAIN),
                 new AsmVisitorWrapper.ForDeclaredMethods().invokable(
                         named("holdsItself").or(named("fails")).or(named("staticHoldsClass")), new SynchronizedToBlock(ID)));
-        ClassLoader loader = new ClassLoader(Gate.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
-                if (n.equals(name)) {
-                    Class<?> c = findLoadedClass(n);
-                    return c != null ? c : defineClass(n, bytes, 0, bytes.length);
-                }
-                return super.loadClass(n, resolve);
-            }
-        };
-        return Class.forName(name, true, loader); // verified as it is defined: a bad frame fails here
+        return ClassFiles.defineAlone(name, bytes, Gate.class.getClassLoader()); // verified as it is defined
     }
 
     @Test
     void theSameMonitorIsHeldAndReleasedOnEveryExitAndTheWaitIsTimedInside() throws Exception {
-        List<long[]> events = new ArrayList<>();
+        RecordingLockListener recorded = new RecordingLockListener();
+        List<long[]> events = recorded.events;
         LockProbe.register(ID);
         LockProbe.drain();
-        LockProbe.setListener(new LockListener() {
-            @Override
-            public void acquiredAndReleased(int lockId, long wait, long overtaken, long hold, long waiters, boolean drained) {
-                synchronized (events) {
-                    events.add(new long[] {lockId, wait, hold});
-                }
-            }
-
-            @Override
-            public boolean beginDrain() {
-                return true;
-            }
-
-            @Override
-            public void endDrain() {
-            }
-
-            @Override
-            public void broadcast(int lockId, long waiters) {
-            }
-
-            @Override
-            public void futileWakeup(int lockId, long nanos) {
-            }
-        });
+        LockProbe.setListener(recorded);
         try {
             Class<?> gate = rewritten();
             Method holds = gate.getMethod("holdsItself");

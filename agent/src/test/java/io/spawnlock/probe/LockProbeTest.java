@@ -20,49 +20,18 @@ import org.junit.jupiter.api.Test;
 class LockProbeTest {
     /** Each test uses its own ids: the probe's counters are static. */
     private static int nextId = 100;
-    private final List<long[]> events = new ArrayList<>(); // {id, wait, overtaken, hold, waiters}
-    private final List<long[]> broadcasts = new ArrayList<>(); // {id, waiters}; guarded by events
-    private final List<long[]> futile = new ArrayList<>(); // {id, nanos}; guarded by events
+    private final RecordingLockListener recorded = new RecordingLockListener();
+    private final List<long[]> events = recorded.events;
+    private final List<long[]> broadcasts = recorded.broadcasts;
+    private final List<long[]> futile = recorded.futile;
     private int id;
-    /** Whether a thread with a full buffer may drain it itself (another drainer is busy when false). */
-    private volatile boolean drainFree = true;
 
     @BeforeEach
     void listen() {
         id = nextId++;
         LockProbe.register(id);
         LockProbe.drain(); // nothing of other tests' left
-        LockProbe.setListener(new LockListener() {
-            @Override
-            public void acquiredAndReleased(int lockId, long wait, long overtaken, long hold, long waiters, boolean drained) {
-                synchronized (events) {
-                    events.add(new long[] {lockId, wait, overtaken, hold, waiters});
-                }
-            }
-
-            @Override
-            public boolean beginDrain() {
-                return drainFree;
-            }
-
-            @Override
-            public void endDrain() {
-            }
-
-            @Override
-            public void broadcast(int lockId, long waiters) {
-                synchronized (events) {
-                    broadcasts.add(new long[] {lockId, waiters});
-                }
-            }
-
-            @Override
-            public void futileWakeup(int lockId, long nanos) {
-                synchronized (events) {
-                    futile.add(new long[] {lockId, nanos});
-                }
-            }
-        });
+        LockProbe.setListener(recorded);
     }
 
     @AfterEach
@@ -71,10 +40,7 @@ class LockProbeTest {
     }
 
     private List<long[]> drained() {
-        LockProbe.drain();
-        synchronized (events) {
-            return new ArrayList<>(events);
-        }
+        return recorded.drained();
     }
 
     @Test
@@ -287,7 +253,7 @@ class LockProbeTest {
 
     @Test
     void whileAnotherThreadDrainsAFullBufferRecordsTheEventDirectly() {
-        drainFree = false;
+        recorded.drainFree = false;
         int n = LockProbe.EventBuffer.CAPACITY + 5;
         takeAndRelease(n);
         synchronized (events) {
