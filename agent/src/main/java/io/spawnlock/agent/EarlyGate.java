@@ -29,6 +29,8 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     /** The JDK's spawn entry points as {@code owner.name} (the core's SpawnCalls learns the application's). */
     private static final Set<String> SPAWN_METHODS = new HashSet<>(Arrays.asList("java/lang/ProcessBuilder.start",
             "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec"));
+    private static final Set<String> SPAWN_OWNERS = new HashSet<>(Arrays.asList("java/lang/ProcessBuilder",
+            "java/lang/Runtime"));
 
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile ClassFileTransformer classGate;
@@ -36,7 +38,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     private volatile Thread starter;
 
     EarlyGate() {
-        ConstantPool.callsOrLocks(new byte[0], SPAWN_METHODS); // loaded now, never while a class loads
+        ConstantPool.callsOrLocks(new byte[0], SPAWN_OWNERS, SPAWN_METHODS); // loaded now, never while a class loads
     }
 
     /** The thread that starts the agent: it must never wait for itself. */
@@ -67,7 +69,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         ClassFileTransformer gate = classGate;
         if (gate == null && Thread.currentThread() != starter && (loader == null ? isHeld(className)
-                : classBeingRedefined == null && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_METHODS))) {
+                : classBeingRedefined == null && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_OWNERS, SPAWN_METHODS))) {
             try {
                 started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

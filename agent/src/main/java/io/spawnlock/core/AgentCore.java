@@ -97,6 +97,7 @@ public final class AgentCore {
         this.defineProbes = defineProbes;
         this.spawnCalls = options.discover() ? new SpawnCalls() : null;
         this.gate = new ClassGate(warnings, options.lockClasses(),
+                spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.owners(),
                 spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.names(), options.accept());
     }
 

@@ -31,8 +31,9 @@ final class ClassGate implements ClassFileTransformer {
     private final AgentWarnings warnings;
     /** Internal names of the application classes held until the lock rewriter is ready. */
     private final Set<String> heldApplicationClasses;
-    /** {@code owner.name} of the spawning methods, for the load-time pass's hold (empty when discovery is off). */
+    /** {@code owner.name} of the spawning methods and their owners, for the load-time pass's hold (empty when discovery is off). */
     private final Set<String> spawnMethods;
+    private final Set<String> spawnOwners;
     private final boolean loadTimePass;
     private final CountDownLatch settled = new CountDownLatch(1);
     /** Counted down once application classes have a lock rewriter (or never will). */
@@ -44,11 +45,13 @@ final class ClassGate implements ClassFileTransformer {
     private volatile ClassFileTransformer lockRewriter;
     private volatile Thread preparingThread;
 
-    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnMethods, boolean accepts) {
+    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnOwners,
+              Set<String> spawnMethods, boolean accepts) {
         this.warnings = warnings;
         this.accepts = accepts;
         this.heldApplicationClasses = heldApplicationClasses;
         this.spawnMethods = spawnMethods;
+        this.spawnOwners = spawnOwners;
         this.loadTimePass = !spawnMethods.isEmpty();
     }
 
@@ -68,7 +71,7 @@ final class ClassGate implements ClassFileTransformer {
     /** What {@link #register} does before registering; for a gate that another transformer passes class loads to. */
     void resolve() {
         SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
-        ConstantPool.callsOrLocks(new byte[0], spawnMethods);
+        ConstantPool.callsOrLocks(new byte[0], spawnOwners, spawnMethods);
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
     }
@@ -148,7 +151,7 @@ final class ClassGate implements ClassFileTransformer {
                     locks = lockRewriter;
                 } else if (locks == null && loadTimePass && classBeingRedefined == null
                         && loader != ClassGate.class.getClassLoader()
-                        && ConstantPool.callsOrLocks(classfileBuffer, spawnMethods) && await(lockRewriterSettled)) {
+                        && ConstantPool.callsOrLocks(classfileBuffer, spawnOwners, spawnMethods) && await(lockRewriterSettled)) {
                     locks = lockRewriter;
                 }
                 return locks == null ? null

@@ -1,5 +1,6 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.agent.ConstantPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,9 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoadTimeScan {
     static final int LOOKAHEAD_DEPTH = 3;
+    /** Class files read ahead for one loaded class at most: the rest is left to discovery. */
+    static final int MAX_READS_PER_CLASS = 8;
     private static final int MAX_SUPER_CLASSES = 4;
     private static final int MAX_REMEMBERED = 20_000;
     private static final String[] JDK_PREFIXES = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
+    /** A read-ahead's state for one loaded class: the classes read (their methods), and how many reads are left. */
+    private static final class ReadAhead {
+        final java.util.Map<String, Map<String, HeldLockScan.Method>> classes = new java.util.HashMap<>();
+        int readsLeft = MAX_READS_PER_CLASS;
+    }
 
     /** What a callee read ahead does: nothing, spawn, or spawn as a synchronized method (its lock). */
     private static final class Reach {
@@ -62,6 +70,11 @@ final class LoadTimeScan {
     private final SpawnCalls spawnCalls;
     /** {@code owner.name(descriptor)} of callees read ahead, per defining loader's view: what they reach. */
     private final Map<String, Reach> readAhead = new ConcurrentHashMap<>();
+    /**
+     * Classes that call no spawn method and no application method but their own: none of their methods can
+     * spawn, whatever is learnt later. Bounded like {@link #readAhead}.
+     */
+    private final Set<String> cannotSpawn = ConcurrentHashMap.newKeySet();
 
     LoadTimeScan(SpawnCalls spawnCalls) {
         this.spawnCalls = spawnCalls;
@@ -73,6 +86,7 @@ final class LoadTimeScan {
         Map<String, HeldLockScan.Method> methods = HeldLockScan.scanClass(classFile, null);
         Set<String> underLock = reachedUnderLock(self, methods.values());
         Set<String> spawning = new HashSet<>();
+        ReadAhead read = new ReadAhead();
         boolean grew = true;
         while (grew) { // the same class's methods, called before they are declared: to a fixed point
             grew = false;
@@ -82,7 +96,7 @@ final class LoadTimeScan {
                     continue;
                 }
                 for (HeldLockScan.Call c : m.calls) {
-                    if (reach(loader, self, c, underLock.contains(key), spawning).spawns) {
+                    if (reach(loader, self, c, underLock.contains(key), spawning, read).spawns) {
                         spawning.add(key);
                         grew = true;
                         break;
@@ -101,7 +115,7 @@ final class LoadTimeScan {
                 }
             }
             for (HeldLockScan.Call c : m.calls) {
-                Reach r = reach(loader, self, c, underLock.contains(key), spawning);
+                Reach r = reach(loader, self, c, underLock.contains(key), spawning, read);
                 if (!r.spawns) {
                     continue;
                 }
@@ -142,7 +156,7 @@ final class LoadTimeScan {
 
     /** What one call reaches; application callees are read ahead only where a lock may be held. */
     private Reach reach(ClassLoader loader, String self, HeldLockScan.Call c, boolean inLockedMethod,
-                        Set<String> spawningHere) {
+                        Set<String> spawningHere, ReadAhead read) {
         if (spawnCalls.spawns(c.owner, c.name, c.descriptor)) {
             return Reach.YES;
         }
@@ -152,16 +166,16 @@ final class LoadTimeScan {
         if ((c.held.isEmpty() && !inLockedMethod) || !isApplication(c.owner)) {
             return Reach.NO;
         }
-        return readAhead(loader, c.owner, c.name, c.descriptor, LOOKAHEAD_DEPTH, new java.util.HashMap<>());
+        return readAhead(loader, c.owner, c.name, c.descriptor, LOOKAHEAD_DEPTH, read);
     }
 
     /** Reads {@code owner}'s class file (not loading it) to tell whether the method spawns. */
     private Reach readAhead(ClassLoader loader, String owner, String name, String descriptor, int depth,
-                            Map<String, Map<String, HeldLockScan.Method>> read) {
+                            ReadAhead read) {
         if (spawnCalls.spawns(owner, name, descriptor)) {
             return Reach.YES;
         }
-        if (depth == 0 || !isApplication(owner)) {
+        if (depth == 0 || !isApplication(owner) || cannotSpawn.contains(owner)) {
             return Reach.NO;
         }
         String key = owner + '.' + name + descriptor;
@@ -176,14 +190,24 @@ final class LoadTimeScan {
         Reach r = Reach.NO;
         String declaring = owner;
         for (int i = 0; i < MAX_SUPER_CLASSES && declaring != null && isApplication(declaring); i++) {
-            Map<String, HeldLockScan.Method> methods = read.get(declaring);
+            Map<String, HeldLockScan.Method> methods = read.classes.get(declaring);
             if (methods == null) {
+                if (read.readsLeft-- <= 0 || cannotSpawn.contains(declaring)) {
+                    break;
+                }
                 byte[] bytes = classFile(loader, declaring);
                 if (bytes == null) {
                     break;
                 }
+                if (!ConstantPool.callsMethodOf(bytes, spawnCalls.owners(), spawnCalls.names())
+                        && !ConstantPool.callsOutside(bytes, JDK_PREFIXES)) {
+                    if (cannotSpawn.size() < MAX_REMEMBERED) {
+                        cannotSpawn.add(declaring); // read once: it calls nothing that could spawn
+                    }
+                    break;
+                }
                 methods = HeldLockScan.scanClass(bytes, null);
-                read.put(declaring, methods);
+                read.classes.put(declaring, methods);
             }
             HeldLockScan.Method m = methods.get(name + descriptor);
             if (m == null) {

@@ -14,7 +14,12 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.asm.ModifierAdjustment;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.SynchronizationState;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.utility.OpenedClassReader;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
@@ -79,7 +84,7 @@ public final class LockClassTransformer implements ClassFileTransformer {
 
     /** The load-time pass over one class; whether it found spawn locks in it. */
     private boolean learnAtLoad(ClassLoader loader, String className, byte[] classFile) {
-        if (!ConstantPool.callsOrLocks(classFile, spawnCalls.names())) {
+        if (!ConstantPool.callsOrLocks(classFile, spawnCalls.owners(), spawnCalls.names())) {
             return false;
         }
         boolean here = false;
@@ -118,36 +123,80 @@ public final class LockClassTransformer implements ClassFileTransformer {
             if (classBeingRedefined == null) {
                 classLocks = asBlocksAtFirstLoad(className, classLocks, classfileBuffer);
             }
-            ClassFileLocator context = ClassFileLocator.ForClassLoader.of(loader);
-            LockSiteRewriter rewriter = new LockSiteRewriter(classLocks);
-            List<AsmVisitorWrapper> visitors = new ArrayList<>();
-            visitors.add(new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
             Map<String, Integer> asBlocks = classLocks.get(ClassLocks.Kind.SYNCHRONIZED_AS_BLOCK);
-            for (Map.Entry<String, Integer> m : asBlocks.entrySet()) {
-                visitors.add(new ModifierAdjustment().withMethodModifiers(method(m.getKey()), SynchronizationState.PLAIN));
-                visitors.add(new AsmVisitorWrapper.ForDeclaredMethods()
-                        .invokable(method(m.getKey()), new SynchronizedToBlock(m.getValue())));
-            }
-            Map<String, Integer> synchronizedMethods = classLocks.get(ClassLocks.Kind.SYNCHRONIZED_METHOD);
-            int advised = 0;
-            for (Map.Entry<String, Integer> m : synchronizedMethods.entrySet()) {
-                if (asBlocks.containsKey(m.getKey())) {
-                    continue;
+            List<Map.Entry<String, Integer>> advised = new ArrayList<>();
+            for (Map.Entry<String, Integer> m : classLocks.get(ClassLocks.Kind.SYNCHRONIZED_METHOD).entrySet()) {
+                if (!asBlocks.containsKey(m.getKey())) {
+                    advised.add(m);
                 }
-                advised++;
-                visitors.add(Advice.withCustomMapping()
-                        .bind(SynchronizedMethodAdvice.LockId.class, m.getValue())
-                        .to(SynchronizedMethodAdvice.class, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()))
-                        .on(method(m.getKey())));
             }
-            byte[] rewritten = ClassRewrite.apply(className.replace('/', '.'), classfileBuffer, context,
-                    visitors.toArray(new AsmVisitorWrapper[0]));
-            return rewriter.sites() == 0 && advised == 0 && asBlocks.isEmpty() ? null : rewritten;
+            LockSiteRewriter rewriter = new LockSiteRewriter(classLocks);
+            byte[] rewritten = advised.isEmpty() ? withAsm(classfileBuffer, rewriter, asBlocks)
+                    : withAdvice(loader, className, classfileBuffer, rewriter, asBlocks, advised);
+            return rewriter.sites() == 0 && advised.isEmpty() && asBlocks.isEmpty() ? null : rewritten;
         } catch (Throwable t) {
             warnings.warnOnce("lock-rewrite " + className, "spawn locks in " + className.replace('/', '.')
                     + " are not measured: rewriting it failed (" + AgentWarnings.describe(t) + ")");
             return null;
         }
+    }
+
+    /**
+     * The rewrite with ByteBuddy's bundled ASM alone, as every class's first load needs: no type pool, no
+     * advice, so a class held for the lock rewriter early in start-up does not wait for ByteBuddy's
+     * machinery to load. The frames are passed through as they are; the visitors add none but the block's
+     * handler frame, and keep the max stack right themselves.
+     */
+    private static byte[] withAsm(byte[] classFile, LockSiteRewriter rewriter, Map<String, Integer> asBlocks) {
+        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
+            private String owner;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                              String[] interfaces) {
+                owner = name;
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                Integer block = asBlocks.get(name + descriptor);
+                int modifiers = block == null ? access : access & ~Opcodes.ACC_SYNCHRONIZED;
+                MethodVisitor mv = super.visitMethod(modifiers, name, descriptor, signature, exceptions);
+                if (mv == null) {
+                    return null;
+                }
+                if (block != null) { // after the site rewriter: it sees the method's own code only
+                    mv = new SynchronizedToBlock(block).wrap(owner, (access & Opcodes.ACC_STATIC) != 0, false, mv);
+                }
+                return rewriter.wrap(owner, name, mv);
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** The rewrite of a class with synchronized methods found late, which keep their modifier: ByteBuddy's advice. */
+    private byte[] withAdvice(ClassLoader loader, String className, byte[] classFile, LockSiteRewriter rewriter,
+                              Map<String, Integer> asBlocks, List<Map.Entry<String, Integer>> advised) {
+        List<AsmVisitorWrapper> visitors = new ArrayList<>();
+        for (Map.Entry<String, Integer> m : asBlocks.entrySet()) {
+            visitors.add(new ModifierAdjustment().withMethodModifiers(method(m.getKey()), SynchronizationState.PLAIN));
+            visitors.add(new AsmVisitorWrapper.ForDeclaredMethods()
+                    .invokable(method(m.getKey()), new SynchronizedToBlock(m.getValue())));
+        }
+        for (Map.Entry<String, Integer> m : advised) {
+            visitors.add(Advice.withCustomMapping()
+                    .bind(SynchronizedMethodAdvice.LockId.class, m.getValue())
+                    .to(SynchronizedMethodAdvice.class, ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()))
+                    .on(method(m.getKey())));
+        }
+        // last, so outermost: the site rewriter sees the class's own code, not the blocks' or the advice's
+        visitors.add(new AsmVisitorWrapper.ForDeclaredMethods().invokable(any(), rewriter));
+        return ClassRewrite.apply(className.replace('/', '.'), classFile, ClassFileLocator.ForClassLoader.of(loader),
+                visitors.toArray(new AsmVisitorWrapper[0]));
     }
 
     /**

@@ -48,8 +48,12 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
     public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
                               MethodVisitor methodVisitor, Implementation.Context implementationContext,
                               TypePool typePool, int writerFlags, int readerFlags) {
-        return new LockTrackingVisitor(methodVisitor, instrumentedType.getInternalName(),
-                instrumentedMethod.getInternalName()) {
+        return wrap(instrumentedType.getInternalName(), instrumentedMethod.getInternalName(), methodVisitor);
+    }
+
+    /** The rewriting visitor for one method of {@code internalClassName}, in front of {@code methodVisitor}. */
+    MethodVisitor wrap(String internalClassName, String methodName, MethodVisitor methodVisitor) {
+        return new LockTrackingVisitor(methodVisitor, internalClassName, methodName) {
             private String pendingHook;
             private int pendingId;
 

@@ -14,8 +14,9 @@ public final class SpawnCalls {
     private static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
     private static final String RUNTIME = "java/lang/Runtime";
 
-    /** {@code owner.name} of every known spawning method: the prefilter's set ({@link ConstantPool}). */
+    /** {@code owner.name} of every known spawning method, and their owners: the prefilter's sets ({@link ConstantPool}). */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
+    private final Set<String> owners = ConcurrentHashMap.newKeySet();
     /** {@code owner.name(descriptor)} of the application's spawning methods. */
     private final Set<String> learned = ConcurrentHashMap.newKeySet();
 
@@ -23,6 +24,13 @@ public final class SpawnCalls {
         names.add(PROCESS_BUILDER + ".start");
         names.add(PROCESS_BUILDER + ".startPipeline");
         names.add(RUNTIME + ".exec");
+        owners.add(PROCESS_BUILDER);
+        owners.add(RUNTIME);
+    }
+
+    /** The owners of {@link #names}; read by the class gate on every application class load. */
+    public Set<String> owners() {
+        return owners;
     }
 
     /** {@code owner.name} of the spawning methods; read by the class gate on every application class load. */
@@ -38,7 +46,7 @@ public final class SpawnCalls {
         if (RUNTIME.equals(owner)) {
             return name.equals("exec");
         }
-        return learned.contains(owner + '.' + name + descriptor);
+        return owners.contains(owner) && learned.contains(owner + '.' + name + descriptor); // no key built for most
     }
 
     /** Records that an application method spawns; returns whether that is new. */
@@ -46,7 +54,8 @@ public final class SpawnCalls {
         if (!learned.add(owner + '.' + name + descriptor)) {
             return false;
         }
-        names.add(owner + '.' + name);
+        names.add(owner + '.' + name); // before the owner: a reader that sees the owner finds the name
+        owners.add(owner);
         return true;
     }
 }

@@ -41,9 +41,12 @@ final class SynchronizedToBlock implements AsmVisitorWrapper.ForDeclaredMethods.
     public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
                               MethodVisitor methodVisitor, Implementation.Context implementationContext,
                               net.bytebuddy.pool.TypePool typePool, int writerFlags, int readerFlags) {
-        boolean isStatic = instrumentedMethod.isStatic();
-        String owner = instrumentedType.getInternalName();
-        boolean expanded = (readerFlags & ClassReader.EXPAND_FRAMES) != 0;
+        return wrap(instrumentedType.getInternalName(), instrumentedMethod.isStatic(),
+                (readerFlags & ClassReader.EXPAND_FRAMES) != 0, methodVisitor);
+    }
+
+    /** The rewriting visitor for one method; {@code expanded} when the frames it is fed are expanded. */
+    MethodVisitor wrap(String owner, boolean isStatic, boolean expanded, MethodVisitor methodVisitor) {
         return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
             private final Label start = new Label();
             private final Label end = new Label();

@@ -11,7 +11,7 @@ import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
 class ClassGateTest {
-    private final ClassGate gate = new ClassGate(new AgentWarnings(new PrintStream(new ByteArrayOutputStream())), Set.of(), Set.of(), true);
+    private final ClassGate gate = new ClassGate(new AgentWarnings(new PrintStream(new ByteArrayOutputStream())), Set.of(), Set.of(), Set.of(), true);
 
     @Test
     void onlyTheTwoSpawnClassesOfTheBootLoaderAreTargets() {

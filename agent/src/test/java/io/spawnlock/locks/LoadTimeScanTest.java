@@ -185,16 +185,18 @@ class LoadTimeScanTest {
 
     @Test
     void thePrefilterNamesCallersOfSpawnMethodsAndTakersOfLocksOnly() throws Exception {
-        Set<String> spawnMethods = new SpawnCalls().names();
-        assertTrue(ConstantPool.callsMethodOf(bytes(Direct.class), spawnMethods));
-        assertTrue(ConstantPool.callsMethodOf(bytes(Inner.class), spawnMethods), "Runtime.exec");
-        assertFalse(ConstantPool.callsMethodOf(bytes(NoLocks.class), spawnMethods), "Runtime.availableProcessors is no spawn");
-        assertFalse(ConstantPool.callsMethodOf(bytes(Outer.class), spawnMethods));
-        assertTrue(ConstantPool.callsOrLocks(bytes(Outer.class), spawnMethods), "a ReentrantLock");
-        assertTrue(ConstantPool.callsOrLocks(bytes(TooDeep.class), spawnMethods), "a monitor");
-        assertTrue(ConstantPool.callsOrLocks(bytes(SynchronizedSpawner.class), spawnMethods), "a synchronized method");
-        assertFalse(ConstantPool.callsOrLocks(bytes(Free.class), spawnMethods));
-        assertFalse(ConstantPool.callsOrLocks(bytes(NoLocks.class), spawnMethods));
-        assertFalse(ConstantPool.callsOrLocks(new byte[] {1, 2, 3}, spawnMethods), "not a class file");
+        SpawnCalls calls = new SpawnCalls();
+        Set<String> owners = calls.owners();
+        Set<String> spawnMethods = calls.names();
+        assertTrue(ConstantPool.callsMethodOf(bytes(Direct.class), owners, spawnMethods));
+        assertTrue(ConstantPool.callsMethodOf(bytes(Inner.class), owners, spawnMethods), "Runtime.exec");
+        assertFalse(ConstantPool.callsMethodOf(bytes(NoLocks.class), owners, spawnMethods), "Runtime.availableProcessors is no spawn");
+        assertFalse(ConstantPool.callsMethodOf(bytes(Outer.class), owners, spawnMethods));
+        assertTrue(ConstantPool.callsOrLocks(bytes(Outer.class), owners, spawnMethods), "a ReentrantLock");
+        assertTrue(ConstantPool.callsOrLocks(bytes(TooDeep.class), owners, spawnMethods), "a monitor");
+        assertTrue(ConstantPool.callsOrLocks(bytes(SynchronizedSpawner.class), owners, spawnMethods), "a synchronized method");
+        assertFalse(ConstantPool.callsOrLocks(bytes(Free.class), owners, spawnMethods));
+        assertFalse(ConstantPool.callsOrLocks(bytes(NoLocks.class), owners, spawnMethods));
+        assertFalse(ConstantPool.callsOrLocks(new byte[] {1, 2, 3}, owners, spawnMethods), "not a class file");
     }
 }
