@@ -100,5 +100,11 @@ class CodeShapesTest {
         assertTrue(Math.abs(agentWait - programWait) <= 0.10 * programWait,
                 "total lock.wait " + Math.round(agentWait / 1e6) + " ms must be within 10% of the program's "
                         + programWait / 1_000_000 + " ms: " + context);
+        if (shape.equals("held-across-wait-for")) { // each hold is a 50 ms child's run around a ~2 ms spawn
+            ForkedJvm.Result report = ForkedJvm.on(jdk).args("-jar", ForkedJvm.AGENT_JAR.toString(), "report",
+                    log.toString()).run();
+            assertTrue(report.stdout.contains("\nCause: lock held across the child's run: threads wait for " + lock
+                    + ", whose holder keeps it "), report.toString());
+        }
     }
 }
