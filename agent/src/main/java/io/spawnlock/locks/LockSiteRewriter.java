@@ -12,8 +12,8 @@ import net.bytebuddy.pool.TypePool;
 /**
  * Instruments the acquisitions and releases of the given spawn locks in one class.
  *
- * <p>Monitors, following the rules that keep the JIT compiling the method: {@code monitorEntering} with a
- * copy of the monitor (DUP) just before MONITORENTER; {@code monitorEntered} before the first
+ * <p>Monitors, following the rules that keep the JIT compiling the method: {@code monitorEntering} just
+ * before MONITORENTER; {@code monitorEntered} before the first
  * instruction after it, i.e. after javac's try-start label, never between the two (and after a NEW there, whose
  * label frames refer to); {@code monitorExited}
  * before the normal-path MONITOREXIT, and for the release in javac's self-covering catch-any handler after
@@ -25,7 +25,7 @@ import net.bytebuddy.pool.TypePool;
  * get {@code monitorEntering} just before them (the method's advice takes it from there). Waits and
  * broadcasts ({@code wait}/{@code notifyAll}, {@code await*}/{@code signalAll}) anywhere in the class are
  * replaced by the probe's equivalents too, for the herd they make under a spawn lock. No branch, local
- * or frame is added; max stack grows by two, for the monitor's copy and the lock id.
+ * or frame is added; max stack grows by one for the lock id.
  */
 final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
     private static final String PROBE = "io/spawnlock/probe/LockProbe";
@@ -68,11 +68,8 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
             @Override
             protected void monitorEnter(String lock) {
                 Integer id = lockIds.get(lock);
-                if (id != null) { // the probe is told the monitor too: how a dump finds it in the JVM's view
-                    mv.visitInsn(Opcodes.DUP);
-                    mv.visitLdcInsn(id);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, "monitorEntering", "(Ljava/lang/Object;I)V", false);
-                    sites++;
+                if (id != null) {
+                    hook("monitorEntering", id);
                 }
                 super.monitorEnter(lock);
                 if (id != null) {
@@ -151,7 +148,7 @@ final class LockSiteRewriter implements AsmVisitorWrapper.ForDeclaredMethods.Met
 
             @Override
             public void visitMaxs(int maxStack, int maxLocals) {
-                super.visitMaxs(maxStack + 2, maxLocals);
+                super.visitMaxs(maxStack + 1, maxLocals);
             }
         };
     }

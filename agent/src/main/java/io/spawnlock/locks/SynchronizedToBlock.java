@@ -18,7 +18,7 @@ import net.bytebuddy.utility.OpenedClassReader;
  * monitor's wait inside the method, so it is timed for every caller, not only the call sites discovery saw.
  *
  * <pre>
- *   load monitor; monitorEntering(monitor, id); load monitor; MONITORENTER
+ *   monitorEntering(id); load monitor; MONITORENTER
  * start:
  *   monitorEntered(id); ...body...   (before each return: monitorExited(id); load monitor; MONITOREXIT)
  * end:
@@ -55,9 +55,7 @@ final class SynchronizedToBlock implements AsmVisitorWrapper.ForDeclaredMethods.
             @Override
             public void visitCode() {
                 super.visitCode();
-                loadMonitor();
-                super.visitLdcInsn(lockId);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, "monitorEntering", "(Ljava/lang/Object;I)V", false);
+                hook("monitorEntering");
                 loadMonitor();
                 super.visitInsn(Opcodes.MONITORENTER);
                 super.visitLabel(start);

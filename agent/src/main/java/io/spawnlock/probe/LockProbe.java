@@ -91,16 +91,11 @@ public final class LockProbe {
 
     // ---- monitors: calls placed around MONITORENTER / MONITOREXIT
 
-    /** Just before MONITORENTER of {@code monitor}, spawn lock {@code id}. */
-    public static void monitorEntering(Object monitor, int id) {
-        Counters c = counters(id);
-        if (c != null) {
-            c.saw(monitor);
-            entering(c, id);
-        }
-    }
-
-    /** Just before a call to a synchronized method that is spawn lock {@code id} (the monitor is the callee's). */
+    /**
+     * Just before MONITORENTER of spawn lock {@code id}, or a call to a synchronized method that is one. The
+     * monitor itself is not passed: the copy cost ~10 ns per uncontended acquisition, and a dump finds a
+     * monitor's waiters through the JVM by the identity discovery read, where no probe sees them.
+     */
     public static void monitorEntering(int id) {
         Counters c = counters(id);
         if (c != null) {
@@ -172,7 +167,7 @@ public final class LockProbe {
         }
         boolean exclusive = isExclusive(lock);
         if (isNonFairReentrant(lock) && lock.tryLock()) { // what its lock() does first: same semantics
-            heldAtOnce(c, lock, id, true);
+            heldAtOnce(c, id, true);
             return;
         }
         Held h = waiting(c, lock, id);
@@ -207,7 +202,7 @@ public final class LockProbe {
         Counters c = counters(id);
         boolean got = lock.tryLock();
         if (got && c != null) {
-            heldAtOnce(c, lock, id, isExclusive(lock));
+            heldAtOnce(c, id, isExclusive(lock));
         }
         return got;
     }
@@ -297,7 +292,7 @@ public final class LockProbe {
         Counters c = counters(id);
         boolean got = s.tryAcquire(permits);
         if (got && c != null) {
-            heldAtOnce(c, s, id, false);
+            heldAtOnce(c, id, false);
         }
         return got;
     }
@@ -355,7 +350,7 @@ public final class LockProbe {
         }
         long stamp = l.tryWriteLock();
         if (stamp != 0) {
-            heldAtOnce(c, l, id, true);
+            heldAtOnce(c, id, true);
             return stamp;
         }
         Held h = waiting(c, l, id);
@@ -438,7 +433,7 @@ public final class LockProbe {
         long stamp = l.tryWriteLock();
         Counters c = counters(id);
         if (stamp != 0 && c != null) {
-            heldAtOnce(c, l, id, true);
+            heldAtOnce(c, id, true);
         }
         return stamp;
     }
@@ -448,7 +443,7 @@ public final class LockProbe {
         long stamp = l.tryReadLock();
         Counters c = counters(id);
         if (stamp != 0 && c != null) {
-            heldAtOnce(c, l, id, false);
+            heldAtOnce(c, id, false);
         }
         return stamp;
     }
@@ -518,9 +513,8 @@ public final class LockProbe {
     }
 
     /** Taken without waiting (a fast path or an untimed try): held from now, a wait of zero. */
-    private static void heldAtOnce(Counters c, Object lock, int id, boolean exclusive) {
-        c.saw(lock);
-        long now = System.nanoTime();
+    private static void heldAtOnce(Counters c, int id, boolean exclusive) {
+        long now = System.nanoTime(); // taken at once: nobody waits, so nothing for a dump to find by it
         c.acquiredAtOnce(exclusive);
         Held h = c.heldByCurrentThread();
         h.push(id, now, 0, 0);
@@ -832,9 +826,10 @@ public final class LockProbe {
         /** Threads in a wait (at a rewritten site) under this lock now: what a notifyAll/signalAll moves. */
         final AtomicLong inWait = new AtomicLong();
         /**
-         * The object last taken as this lock at a rewritten site (one of them, for a lock named by a field of
-         * many instances): how a dump finds the lock in the JVM's own view of blocked threads. A racy plain
-         * field, written only when it changes; it keeps that one object reachable.
+         * The Lock, Semaphore or StampedLock last waited for at a rewritten site (one of them, for a lock named
+         * by a field of many instances): how a dump finds the lock's waiters in the JVM's own view. Set on the
+         * slow path only, where a thread waits. A racy plain field, written only when it changes; it keeps that
+         * one object reachable.
          */
         Object object;
 
