@@ -33,6 +33,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
             "java/lang/Runtime"));
 
     private final CountDownLatch started = new CountDownLatch(1);
+    private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
     private volatile ClassFileTransformer classGate;
     private volatile Runnable atExit;
     private volatile Thread starter;
@@ -69,7 +70,8 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         ClassFileTransformer gate = classGate;
         if (gate == null && Thread.currentThread() != starter && (loader == null ? isHeld(className)
-                : classBeingRedefined == null && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_OWNERS, SPAWN_METHODS))) {
+                : loader != platformLoader && classBeingRedefined == null
+                && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_OWNERS, SPAWN_METHODS))) {
             try {
                 started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -35,6 +35,7 @@ final class ClassGate implements ClassFileTransformer {
     private final Set<String> spawnMethods;
     private final Set<String> spawnOwners;
     private final boolean loadTimePass;
+    private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
     private final CountDownLatch settled = new CountDownLatch(1);
     /** Counted down once application classes have a lock rewriter (or never will). */
     private final CountDownLatch lockRewriterSettled = new CountDownLatch(1);
@@ -150,7 +151,7 @@ final class ClassGate implements ClassFileTransformer {
                 if (locks == null && heldApplicationClasses.contains(className) && await(settled)) {
                     locks = lockRewriter;
                 } else if (locks == null && loadTimePass && classBeingRedefined == null
-                        && loader != ClassGate.class.getClassLoader()
+                        && loader != ClassGate.class.getClassLoader() && loader != platformLoader
                         && ConstantPool.callsOrLocks(classfileBuffer, spawnOwners, spawnMethods) && await(lockRewriterSettled)) {
                     locks = lockRewriter;
                 }

@@ -70,16 +70,25 @@ public final class LockClassTransformer implements ClassFileTransformer {
         }
         for (Class<?> c : loaded) {
             ClassLoader loader = c.getClassLoader();
-            if (loader == null || loader == getClass().getClassLoader() || c.isArray() || c.isPrimitive()) {
+            String name = c.getName().replace('.', '/');
+            if (c.isArray() || c.isPrimitive() || !isApplication(loader, name)) {
                 continue;
             }
-            String name = c.getName().replace('.', '/');
             byte[] bytes = LoadTimeScan.classFile(loader, name);
             if (bytes != null && learnAtLoad(loader, name, bytes)) {
                 changed.add(c);
             }
         }
         return changed;
+    }
+
+    /**
+     * Whether a class is the application's: not the JDK's (boot or platform loader, or a JDK package in any
+     * loader), not the agent's own. The JDK's locks are not the application's to measure, as in discovery.
+     */
+    private boolean isApplication(ClassLoader loader, String internalName) {
+        return loader != null && loader != ClassLoader.getPlatformClassLoader() && loader != getClass().getClassLoader()
+                && LoadTimeScan.isApplication(internalName);
     }
 
     /** The load-time pass over one class; whether it found spawn locks in it. */
@@ -112,7 +121,7 @@ public final class LockClassTransformer implements ClassFileTransformer {
         if (configured.covers(className)) {
             resolveConfigured(className, classfileBuffer);
         }
-        if (loadTime != null && classBeingRedefined == null && classfileBuffer != null) {
+        if (loadTime != null && classBeingRedefined == null && classfileBuffer != null && isApplication(loader, className)) {
             learnAtLoad(loader, className, classfileBuffer);
         }
         ClassLocks classLocks = locks.locksIn(className);
