@@ -18,18 +18,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>ByteBuddy needs a few hundred milliseconds to start; doing that in premain would delay the
  * application's {@code main}. So the agent's thread prepares the rewriters while the application starts.
- * If the application loads {@code ProcessBuilder}, {@code ProcessImpl} or a class named by {@code locks=}
- * before that is done, this gate holds that class load until the rewriters are ready (bounded), so no early
- * spawn or lock acquisition goes unmeasured; with discovery on, an application class that calls a spawn
- * entry point or takes a lock ({@link ConstantPool#callsOrLocks}) is held until the lock rewriter alone is
- * ready (about a tenth of a second after start here), so the load-time pass reads it before it first runs; a class let through unchanged after the bound is retransformed
- * once they are ready. Application classes go to the lock rewriter once there is one.
+ * If the application loads {@code ProcessBuilder} or {@code ProcessImpl} before that is done, this gate
+ * holds that class load until the spawn rewriter is ready (bounded), so no early spawn goes unmeasured. An
+ * application class named by {@code locks=} or, with discovery on, one that calls a spawn entry point or
+ * takes a lock ({@link ConstantPool#callsOrLocks}) is held until the lock rewriter alone is ready (about a
+ * tenth of a second after start here), so it is rewritten before it first runs. A class let through
+ * unchanged after the bound is retransformed once the rewriters are ready. Application classes go to the
+ * lock rewriter once there is one.
  */
 final class ClassGate implements ClassFileTransformer {
     private static final long MAX_GATE_WAIT_SECONDS = 3;
 
     private final AgentWarnings warnings;
-    /** Internal names of the application classes held until the lock rewriter is ready. */
+    /** Internal names of the application classes named by {@code locks=}: held until the lock rewriter is ready. */
     private final Set<String> heldApplicationClasses;
     /** {@code owner.name} of the spawning methods and their owners, for the load-time pass's hold (empty when discovery is off). */
     private final Set<String> spawnMethods;
@@ -148,11 +149,10 @@ final class ClassGate implements ClassFileTransformer {
         try {
             if (loader != null) {
                 ClassFileTransformer locks = lockRewriter;
-                if (locks == null && heldApplicationClasses.contains(className) && await(settled)) {
-                    locks = lockRewriter;
-                } else if (locks == null && loadTimePass && classBeingRedefined == null
-                        && loader != ClassGate.class.getClassLoader() && loader != platformLoader
-                        && ConstantPool.callsOrLocks(classfileBuffer, spawnOwners, spawnMethods) && await(lockRewriterSettled)) {
+                if (locks == null && (heldApplicationClasses.contains(className) || (loadTimePass
+                        && classBeingRedefined == null && loader != ClassGate.class.getClassLoader()
+                        && loader != platformLoader && ConstantPool.callsOrLocks(classfileBuffer, spawnOwners, spawnMethods)))
+                        && await(lockRewriterSettled)) {
                     locks = lockRewriter;
                 }
                 return locks == null ? null
@@ -160,7 +160,7 @@ final class ClassGate implements ClassFileTransformer {
             }
             if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
                 AcceptClassRewriter a = acceptRewriter;
-                if (a == null && awaitRewriters()) {
+                if (a == null && await(settled)) {
                     a = acceptRewriter;
                 }
                 return a == null ? null : a.transform(className, classfileBuffer);
@@ -169,7 +169,7 @@ final class ClassGate implements ClassFileTransformer {
                 return null; // every class load of the JVM passes here: compare names, load nothing
             }
             SpawnClassRewriter r = spawnRewriter;
-            if (r == null && awaitRewriters()) {
+            if (r == null && await(settled)) {
                 r = spawnRewriter;
             }
             return r == null ? null : r.transform(className, classfileBuffer);
@@ -180,11 +180,7 @@ final class ClassGate implements ClassFileTransformer {
         }
     }
 
-    /** Waits (bounded) for the agent thread to prepare the rewriters; false on that thread itself. */
-    private boolean awaitRewriters() {
-        return await(settled);
-    }
-
+    /** Waits (bounded) for the agent thread to count {@code latch} down; false on that thread itself. */
     private boolean await(CountDownLatch latch) {
         if (Thread.currentThread() == preparingThread) {
             return false;
