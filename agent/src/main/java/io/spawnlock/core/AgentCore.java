@@ -69,6 +69,8 @@ public final class AgentCore {
     /** The spawning methods the load-time pass and discovery share; null when discovery is off. */
     private final SpawnCalls spawnCalls;
     private LockClassTransformer lockTransformer;
+    /** The classes loaded before the lock rewriter was installed, for its catch-up; then null. */
+    private Class<?>[] loadedBeforeLockRewriter;
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
@@ -218,6 +220,7 @@ public final class AgentCore {
         if (options.discover() || !options.locks().isEmpty()) {
             lockTransformer = new LockClassTransformer(spawnLocks, options.locks(), spawnCalls, warnings, this::note);
             gate.rewriteApplicationClassesWith(lockTransformer);
+            loadedBeforeLockRewriter = inst.getAllLoadedClasses(); // every later load goes through the rewriter
         } else {
             gate.noLockRewriter();
         }
@@ -261,19 +264,12 @@ public final class AgentCore {
         System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** The load-time pass over the classes loaded before the lock rewriter was ready. */
+    /** The load-time pass over the classes loaded before the lock rewriter was installed, once. */
     private void catchUpWithLoadedClasses() {
-        if (lockTransformer == null) {
-            return;
+        if (lockTransformer != null && loadedBeforeLockRewriter != null) {
+            lockTransformer.catchUp(inst, loadedBeforeLockRewriter);
         }
-        for (Class<?> c : lockTransformer.catchUp(inst.getAllLoadedClasses())) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
-                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
-            }
-        }
+        loadedBeforeLockRewriter = null;
     }
 
     /**

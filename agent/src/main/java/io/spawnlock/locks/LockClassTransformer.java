@@ -4,8 +4,10 @@ import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.core.AgentWarnings;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,16 +61,17 @@ public final class LockClassTransformer implements ClassFileTransformer {
     }
 
     /**
-     * The load-time pass over the application classes loaded before this transformer was ready, read from
-     * their loaders' class files; returns those that now have spawn locks, to be retransformed. A method
-     * of theirs already running stays as it was until it is called again.
+     * The load-time pass over the application classes loaded before this transformer was ready
+     * ({@code loadedBefore}, taken as it was installed: every later load came through {@link #transform}),
+     * read from their loaders' class files; those that now have spawn locks are retransformed. A method of
+     * theirs already running stays as it was until it is called again.
      */
-    public List<Class<?>> catchUp(Class<?>[] loaded) {
-        List<Class<?>> changed = new ArrayList<>();
+    public void catchUp(Instrumentation inst, Class<?>[] loadedBefore) {
         if (loadTime == null) {
-            return changed;
+            return;
         }
-        for (Class<?> c : loaded) {
+        List<Class<?>> changed = new ArrayList<>();
+        for (Class<?> c : loadedBefore) {
             ClassLoader loader = c.getClassLoader();
             String name = c.getName().replace('.', '/');
             if (c.isArray() || c.isPrimitive() || !isApplication(loader, name)) {
@@ -79,17 +82,33 @@ public final class LockClassTransformer implements ClassFileTransformer {
                 changed.add(c);
             }
         }
-        return changed;
+        retransform(inst, changed, warnings);
+    }
+
+    /** Retransforms classes whose spawn locks changed; one that cannot be is one warning, and unmeasured. */
+    static void retransform(Instrumentation inst, Collection<Class<?>> classes, AgentWarnings warnings) {
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
+                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
+            }
+        }
     }
 
     /**
      * Whether a class is the application's: not the JDK's (boot or platform loader, or a JDK package in any
-     * loader), not the agent's own. The JDK's locks are not the application's to measure, as in discovery.
+     * loader), not the agent's own (its isolated loader's, or its launcher's in the application's loader).
+     * The JDK's locks are not the application's to measure, as in discovery.
      */
     private boolean isApplication(ClassLoader loader, String internalName) {
         return loader != null && loader != ClassLoader.getPlatformClassLoader() && loader != getClass().getClassLoader()
-                && LoadTimeScan.isApplication(internalName);
+                && LoadTimeScan.isApplication(internalName) && !internalName.startsWith(LAUNCHER_PACKAGE);
     }
+
+    /** The agent's launcher, loaded by the application's loader from the agent jar's top level. */
+    private static final String LAUNCHER_PACKAGE = ConstantPool.class.getPackage().getName().replace('.', '/') + "/";
 
     /** The load-time pass over one class; whether it found spawn locks in it. */
     private boolean learnAtLoad(ClassLoader loader, String className, byte[] classFile) {

@@ -108,17 +108,7 @@ public final class LockDiscovery {
                         + site.type.getName() + "#" + site.method + " (" + AgentWarnings.describe(e) + ")");
             }
         }
-        if (changed.isEmpty()) {
-            return;
-        }
-        for (Class<?> c : changed) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
-                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
-            }
-        }
+        LockClassTransformer.retransform(inst, changed, warnings);
     }
 
     private void analyse(CallSite site, Set<Class<?>> changed) {
