@@ -1,5 +1,8 @@
 package io.spawnlock.agent;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,6 +21,11 @@ public final class ConstantPool {
     private static final int ACC_SYNCHRONIZED = 0x0020;
     private static final int MONITORENTER = 0xC2;
     private static final String[] GATE_PACKAGES = {"java/util/concurrent/locks/", "java/util/concurrent/Semaphore"};
+    /** The JDK's spawn entry points, {@code owner.name}, and their owners: what every spawn goes through. */
+    public static final Set<String> JDK_SPAWN_METHODS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+            "java/lang/ProcessBuilder.start", "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec")));
+    public static final Set<String> JDK_SPAWN_OWNERS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+            "java/lang/ProcessBuilder", "java/lang/Runtime")));
 
     private ConstantPool() {}
 

@@ -2,9 +2,6 @@ package io.spawnlock.agent;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -26,11 +23,6 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     /** The JDK classes the agent rewrites: the spawn path (SpawnClasses) and the listening channel (accept). */
     static final String[] HELD = {"java/lang/ProcessBuilder", "java/lang/ProcessImpl", "sun/nio/ch/ServerSocketChannelImpl"};
     private static final long MAX_WAIT_SECONDS = 3;
-    /** The JDK's spawn entry points as {@code owner.name} (the core's SpawnCalls learns the application's). */
-    private static final Set<String> SPAWN_METHODS = new HashSet<>(Arrays.asList("java/lang/ProcessBuilder.start",
-            "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec"));
-    private static final Set<String> SPAWN_OWNERS = new HashSet<>(Arrays.asList("java/lang/ProcessBuilder",
-            "java/lang/Runtime"));
 
     private final CountDownLatch started = new CountDownLatch(1);
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
@@ -39,7 +31,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     private volatile Thread starter;
 
     EarlyGate() {
-        ConstantPool.callsOrLocks(new byte[0], SPAWN_OWNERS, SPAWN_METHODS); // loaded now, never while a class loads
+        ConstantPool.callsOrLocks(new byte[0], ConstantPool.JDK_SPAWN_OWNERS, ConstantPool.JDK_SPAWN_METHODS); // loaded now, never while a class loads
     }
 
     /** The thread that starts the agent: it must never wait for itself. */
@@ -71,7 +63,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
         ClassFileTransformer gate = classGate;
         if (gate == null && Thread.currentThread() != starter && (loader == null ? isHeld(className)
                 : loader != platformLoader && classBeingRedefined == null
-                && ConstantPool.callsOrLocks(classfileBuffer, SPAWN_OWNERS, SPAWN_METHODS))) {
+                && ConstantPool.callsOrLocks(classfileBuffer, ConstantPool.JDK_SPAWN_OWNERS, ConstantPool.JDK_SPAWN_METHODS))) {
             try {
                 started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -11,9 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * load-time pass leaves it alone unless it takes a lock around a call into the application.
  */
 public final class SpawnCalls {
-    private static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
-    private static final String RUNTIME = "java/lang/Runtime";
-
     /** {@code owner.name} of every known spawning method, and their owners: the prefilter's sets ({@link ConstantPool}). */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final Set<String> owners = ConcurrentHashMap.newKeySet();
@@ -21,11 +18,8 @@ public final class SpawnCalls {
     private final Set<String> learned = ConcurrentHashMap.newKeySet();
 
     public SpawnCalls() {
-        names.add(PROCESS_BUILDER + ".start");
-        names.add(PROCESS_BUILDER + ".startPipeline");
-        names.add(RUNTIME + ".exec");
-        owners.add(PROCESS_BUILDER);
-        owners.add(RUNTIME);
+        names.addAll(ConstantPool.JDK_SPAWN_METHODS);
+        owners.addAll(ConstantPool.JDK_SPAWN_OWNERS);
     }
 
     /** The owners of {@link #names}; read by the class gate on every application class load. */
@@ -40,13 +34,11 @@ public final class SpawnCalls {
 
     /** Whether a call instruction's target spawns. */
     boolean spawns(String owner, String name, String descriptor) {
-        if (PROCESS_BUILDER.equals(owner)) {
-            return name.equals("start") || name.equals("startPipeline");
+        if (!owners.contains(owner)) {
+            return false; // most calls: no key built
         }
-        if (RUNTIME.equals(owner)) {
-            return name.equals("exec");
-        }
-        return owners.contains(owner) && learned.contains(owner + '.' + name + descriptor); // no key built for most
+        return ConstantPool.JDK_SPAWN_OWNERS.contains(owner) ? ConstantPool.JDK_SPAWN_METHODS.contains(owner + '.' + name)
+                : learned.contains(owner + '.' + name + descriptor);
     }
 
     /** Records that an application method spawns; returns whether that is new. */
