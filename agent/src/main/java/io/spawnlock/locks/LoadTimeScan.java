@@ -114,8 +114,12 @@ final class LoadTimeScan {
                             where(self, m, -1)));
                 }
             }
+            boolean locked = underLock.contains(key);
             for (HeldLockScan.Call c : m.calls) {
-                Reach r = reach(loader, self, c, underLock.contains(key), spawning, read);
+                if (c.held.isEmpty() && !locked) {
+                    continue; // no lock held, and no callee read ahead: nothing to find at this call
+                }
+                Reach r = reach(loader, self, c, locked, spawning, read);
                 if (!r.spawns) {
                     continue;
                 }
