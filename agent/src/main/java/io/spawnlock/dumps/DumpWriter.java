@@ -223,16 +223,28 @@ final class DumpWriter {
         return out.toString();
     }
 
-    /** The JVM's view of every spawn lock it sees a waiter or an owner of; empty without java.management. */
+    /**
+     * The JVM's view of every spawn lock it sees a waiter or an owner of; empty without java.management, and
+     * when no lock has an object or identity to find it by (then no thread's information is taken at all).
+     */
     private Map<Integer, JvmLockView> jvmViews() {
         Map<Integer, JvmLockView> views = new HashMap<>();
+        List<Integer> findable = new ArrayList<>();
+        for (int id = 0; id < locks.count(); id++) {
+            if (locks.lockObject(id) != null || locks.jvmIdentity(id) != null) {
+                findable.add(id);
+            }
+        }
+        if (findable.isEmpty()) {
+            return views;
+        }
         JvmLockView.Snapshot snapshot;
         try {
             snapshot = new JvmLockView.Snapshot(threadBean());
         } catch (RuntimeException | LinkageError e) {
             return views; // the probes' view alone
         }
-        for (int id = 0; id < locks.count(); id++) {
+        for (int id : findable) {
             JvmLockView v = snapshot.of(locks.lockObject(id), locks.jvmIdentity(id));
             if (v.owner != null || !v.waiters.isEmpty()) {
                 views.put(id, v);

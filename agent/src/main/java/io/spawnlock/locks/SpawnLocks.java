@@ -146,7 +146,7 @@ public final class SpawnLocks implements LockListener {
         return tags.length;
     }
 
-    /** The object last taken as spawn lock {@code id} at a measured site, or null. */
+    /** The Lock, Semaphore or StampedLock a thread last waited for as spawn lock {@code id} at a measured site, or null. */
     public Object lockObject(int id) {
         return LockProbe.lockObject(id);
     }
