@@ -21,17 +21,30 @@ public final class ConstantPool {
     private static final int ACC_SYNCHRONIZED = 0x0020;
     private static final int MONITORENTER = 0xC2;
     private static final String[] GATE_PACKAGES = {"java/util/concurrent/locks/", "java/util/concurrent/Semaphore"};
-    /** The JDK's spawn entry points, {@code owner.name}, and their owners: what every spawn goes through. */
-    public static final Set<String> JDK_SPAWN_METHODS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
-            "java/lang/ProcessBuilder.start", "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec")));
-    public static final Set<String> JDK_SPAWN_OWNERS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
-            "java/lang/ProcessBuilder", "java/lang/Runtime")));
+    /**
+     * The spawn entry points every spawn of the JDK goes through, and those of libraries known to spawn
+     * without ProcessBuilder (NuProcess, whose builder reaches its fork/exec through an interface that no
+     * read-ahead can follow), {@code owner.name}; and their owners.
+     */
+    public static final Set<String> SPAWN_METHODS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+            "java/lang/ProcessBuilder.start", "java/lang/ProcessBuilder.startPipeline", "java/lang/Runtime.exec",
+            "com/zaxxer/nuprocess/NuProcessBuilder.start", "com/zaxxer/nuprocess/NuProcessBuilder.run")));
+    public static final Set<String> SPAWN_OWNERS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+            "java/lang/ProcessBuilder", "java/lang/Runtime", "com/zaxxer/nuprocess/NuProcessBuilder")));
+    /**
+     * libjava's own fork/exec, by its JNI symbol: a library that bypasses ProcessBuilder (NuProcess through
+     * JNA) declares a native method of this name in a class of its own. A call to a method so named, on any
+     * owner, is a spawn.
+     */
+    private static final String[] NATIVE_SPAWNS = {"Java_java_lang_ProcessImpl_forkAndExec", "Java_java_lang_UNIXProcess_forkAndExec"};
+    public static final Set<String> NATIVE_SPAWN_SYMBOLS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(NATIVE_SPAWNS)));
 
     private ConstantPool() {}
 
     /**
      * Whether a method reference of {@code classFile} is in {@code methods}, as {@code owner.name} (internal
-     * owner name, any descriptor); {@code owners} are the owners in it. The sets are read, never written, so
+     * owner name, any descriptor), or is named as one of {@link #NATIVE_SPAWN_SYMBOLS}; {@code owners} are
+     * the owners in {@code methods}. The sets are read, never written, so
      * any thread-safe sets work. Nothing is allocated unless a reference's owner is one of {@code owners}.
      */
     public static boolean callsMethodOf(byte[] classFile, Set<String> owners, Set<String> methods) {
@@ -129,6 +142,9 @@ public final class ConstantPool {
             }
             int tag = b[e] & 0xFF;
             if (tag == METHODREF || tag == INTERFACE_METHODREF) {
+                if (isNativeSpawn(b, offsets[u2(b, offsets[u2(b, e + 3)] + 1)])) {
+                    return true;
+                }
                 int classIndex = u2(b, e + 1);
                 int classEntry = offsets[classIndex];
                 if ((b[classEntry] & 0xFF) != CLASS) {
@@ -158,6 +174,16 @@ public final class ConstantPool {
     private static boolean isGate(byte[] b, int utf8Entry) {
         for (String p : GATE_PACKAGES) {
             if (startsWith(b, utf8Entry, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNativeSpawn(byte[] b, int utf8Entry) {
+        int length = u2(b, utf8Entry + 1);
+        for (String n : NATIVE_SPAWNS) { // an array: no iterator per method reference
+            if (n.length() == length && startsWith(b, utf8Entry, n)) {
                 return true;
             }
         }

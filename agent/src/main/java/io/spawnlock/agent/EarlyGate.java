@@ -31,7 +31,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
     private volatile Thread starter;
 
     EarlyGate() {
-        ConstantPool.callsOrLocks(new byte[0], ConstantPool.JDK_SPAWN_OWNERS, ConstantPool.JDK_SPAWN_METHODS); // loaded now, never while a class loads
+        ConstantPool.callsOrLocks(new byte[0], ConstantPool.SPAWN_OWNERS, ConstantPool.SPAWN_METHODS); // loaded now, never while a class loads
     }
 
     /** The thread that starts the agent: it must never wait for itself. */
@@ -63,7 +63,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
         ClassFileTransformer gate = classGate;
         if (gate == null && Thread.currentThread() != starter && (loader == null ? isHeld(className)
                 : loader != platformLoader && classBeingRedefined == null
-                && ConstantPool.callsOrLocks(classfileBuffer, ConstantPool.JDK_SPAWN_OWNERS, ConstantPool.JDK_SPAWN_METHODS))) {
+                && ConstantPool.callsOrLocks(classfileBuffer, ConstantPool.SPAWN_OWNERS, ConstantPool.SPAWN_METHODS))) {
             try {
                 started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -27,12 +27,12 @@ public final class Launcher {
 
     /**
      * Registers the early gate and starts the agent on a thread of its own, so the application's main does
-     * not wait for the agent's class loading and option parsing (~10 ms). With {@code strict} or {@code locks}
-     * in the options it starts here instead: a bad option must stop the JVM before main, and the named
-     * application classes must be held from the first.
+     * not wait for the agent's class loading and option parsing (~10 ms). With {@code strict}, {@code locks}
+     * or {@code spawns} in the options it starts here instead: a bad option must stop the JVM before main,
+     * and the named application classes must be held from the first.
      */
     public static void premain(String options, Instrumentation inst) {
-        if (options != null && (options.contains("strict") || options.contains("locks"))) {
+        if (startsInPremain(options)) {
             startAgent(options, inst, false, null);
             return;
         }
@@ -43,6 +43,21 @@ public final class Launcher {
         starter.setDaemon(true);
         gate.startedBy(starter);
         starter.start();
+    }
+
+    /** Whether an option that must act before main is given: a key of the comma-separated list, not a substring. */
+    static boolean startsInPremain(String options) {
+        if (options == null) {
+            return false;
+        }
+        for (String item : options.split(",")) {
+            int eq = item.indexOf('=');
+            String key = (eq < 0 ? item : item.substring(0, eq)).trim();
+            if (key.equals("strict") || key.equals("locks") || key.equals("spawns")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.spawnlock.bytecode;
 
+import java.io.IOException;
+import java.io.InputStream;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
@@ -20,6 +22,15 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  */
 public final class ClassRewrite {
     private ClassRewrite() {}
+
+    /** A class's file as its loader serves it, without loading the class; null when it has none or fails. */
+    public static byte[] classFile(ClassLoader loader, String internalName) {
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(internalName + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /**
      * @param binaryName the class's name, {@code java.lang.ProcessBuilder}

@@ -25,7 +25,7 @@ public final class AgentOptions {
 
     /** Keys in the order the README documents them. */
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "log", "interval", "locks", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
+            "log", "interval", "locks", "spawns", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
     private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
@@ -36,6 +36,7 @@ public final class AgentOptions {
     private String log = "spawnlock-%p.hlog";
     private long intervalNanos = TimeUnit.SECONDS.toNanos(5);
     private List<String> locks = Collections.emptyList();
+    private List<String> spawns = Collections.emptyList();
     private boolean discover = true;
     private String signal = "USR1";
     private String dumps = "spawnlock-dumps-%p";
@@ -107,6 +108,7 @@ public final class AgentOptions {
             case "log": log = value; break;
             case "interval": intervalNanos = duration(key, value, MIN_INTERVAL, MAX_INTERVAL); break;
             case "locks": locks = lockSites(value); break;
+            case "spawns": spawns = entryPoints(value); break;
             case "discover": discover = onOff(key, value); break;
             case "signal": signal = signal(value); break;
             case "dumps": dumps = value; break;
@@ -227,11 +229,38 @@ public final class AgentOptions {
         return site.substring(0, hash >= 0 ? hash : site.lastIndexOf('.'));
     }
 
-    /** Internal names of the classes the {@code locks} sites are in. */
-    public Set<String> lockClasses() {
+    /** The {@code spawns} entries, {@code com.acme.Launcher#launch}: methods measured as spawns of their own. */
+    private static List<String> entryPoints(String value) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : value.split(";")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int hash = e.indexOf('#');
+            if (hash < 0 || !isLockSite(e)) {
+                throw new OptionException("option spawns: '" + e + "' is not a method (use com.acme.Launcher#launch;"
+                        + " every overload of the name is measured)");
+            }
+            entries.add(e);
+        }
+        if (entries.isEmpty()) {
+            throw new OptionException("option spawns has no method (use com.acme.Launcher#launch)");
+        }
+        return Collections.unmodifiableList(entries);
+    }
+
+    /**
+     * Internal names of the classes the {@code locks} sites and the {@code spawns} entry points are in: held at
+     * load until their rewriters are ready.
+     */
+    public Set<String> namedClasses() {
         Set<String> classes = new HashSet<>();
         for (String site : locks) {
             classes.add(lockSiteClass(site).replace('.', '/'));
+        }
+        for (String entry : spawns) {
+            classes.add(lockSiteClass(entry).replace('.', '/'));
         }
         return Collections.unmodifiableSet(classes);
     }
@@ -277,6 +306,7 @@ public final class AgentOptions {
         m.put("log", log);
         m.put("interval", Durations.format(intervalNanos));
         m.put("locks", locks.isEmpty() ? "" : String.join(";", locks));
+        m.put("spawns", String.join(";", spawns));
         m.put("discover", discover ? "on" : OFF);
         m.put("signal", signal);
         m.put("dumps", dumps);
@@ -302,6 +332,8 @@ public final class AgentOptions {
     public String log() { return log; }
     public long intervalNanos() { return intervalNanos; }
     public List<String> locks() { return locks; }
+    /** The methods named as spawn entry points, {@code com.acme.Launcher#launch}. */
+    public List<String> spawns() { return spawns; }
     public boolean discover() { return discover; }
     public String signal() { return signal; }
     public String dumps() { return dumps; }

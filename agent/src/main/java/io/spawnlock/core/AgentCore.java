@@ -18,6 +18,7 @@ import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
+import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.LaunchMechanism;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -69,8 +70,9 @@ public final class AgentCore {
     /** The spawning methods the load-time pass and discovery share; null when discovery is off. */
     private final SpawnCalls spawnCalls;
     private LockClassTransformer lockTransformer;
-    /** The classes loaded before the lock rewriter was installed, for its catch-up; then null. */
-    private Class<?>[] loadedBeforeLockRewriter;
+    private EntryPoints entryPoints;
+    /** The classes loaded before the application-class rewriters were installed, for their catch-up; then null. */
+    private Class<?>[] loadedBeforeRewriters;
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
@@ -97,8 +99,8 @@ public final class AgentCore {
         this.inst = inst;
         this.attached = attached;
         this.defineProbes = defineProbes;
-        this.spawnCalls = options.discover() ? new SpawnCalls() : null;
-        this.gate = new ClassGate(warnings, options.lockClasses(),
+        this.spawnCalls = options.discover() ? new SpawnCalls(options.spawns()) : null;
+        this.gate = new ClassGate(warnings, options.namedClasses(),
                 spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.owners(),
                 spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.names(), options.accept());
     }
@@ -217,13 +219,21 @@ public final class AgentCore {
         // First the lock rewriter, which the class gate holds lock-taking application classes for; then the log.
         spawnLocks = new SpawnLocks(recording);
         spawnLocks.listen();
+        // The spawn entry points first: the lock rewriter then sees which application methods spawn.
+        SpawnCalls learns = spawnCalls;
+        entryPoints = new EntryPoints(options.spawns(), (owner, name, descriptor) -> {
+            if (learns != null) {
+                learns.entryPoint(owner, name, descriptor);
+            }
+        }, this::note, warnings::warnOnce);
+        gate.rewriteSpawnEntriesWith(entryPoints);
         if (options.discover() || !options.locks().isEmpty()) {
             lockTransformer = new LockClassTransformer(spawnLocks, options.locks(), spawnCalls, warnings, this::note);
             gate.rewriteApplicationClassesWith(lockTransformer);
-            loadedBeforeLockRewriter = inst.getAllLoadedClasses(); // every later load goes through the rewriter
         } else {
             gate.noLockRewriter();
         }
+        loadedBeforeRewriters = inst.getAllLoadedClasses(); // every later load goes through the rewriters
         long pid = ProcessHandle.current().pid();
         LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
         if (options.logEnabled()) {
@@ -264,12 +274,15 @@ public final class AgentCore {
         System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** The load-time pass over the classes loaded before the lock rewriter was installed, once. */
+    /** The application-class rewriters' pass over the classes loaded before they were installed, once. */
     private void catchUpWithLoadedClasses() {
-        if (lockTransformer != null && loadedBeforeLockRewriter != null) {
-            lockTransformer.catchUp(inst, loadedBeforeLockRewriter);
+        if (loadedBeforeRewriters != null) {
+            entryPoints.catchUp(inst, loadedBeforeRewriters);
+            if (lockTransformer != null) {
+                lockTransformer.catchUp(inst, loadedBeforeRewriters);
+            }
         }
-        loadedBeforeLockRewriter = null;
+        loadedBeforeRewriters = null;
     }
 
     /**

@@ -2,12 +2,14 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.agent.ConstantPool;
+import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.SpawnClassRewriter;
 import io.spawnlock.spawn.SpawnClasses;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * holds that class load until the spawn rewriter is ready (bounded), so no early spawn goes unmeasured. An
  * application class named by {@code locks=} or, with discovery on, one that calls a spawn entry point or
  * takes a lock ({@link ConstantPool#callsOrLocks}) is held until the lock rewriter alone is ready (about a
- * tenth of a second after start here), so it is rewritten before it first runs. A class let through
+ * tenth of a second after start here), so it is rewritten before it first runs; so is a class named by
+ * {@code spawns=} or one that calls libjava's fork/exec, for the spawn entry points ({@link EntryPoints}). A class let through
  * unchanged after the bound is retransformed once the rewriters are ready. Application classes go to the
  * lock rewriter once there is one.
  */
@@ -30,7 +33,7 @@ final class ClassGate implements ClassFileTransformer {
     private static final long MAX_GATE_WAIT_SECONDS = 3;
 
     private final AgentWarnings warnings;
-    /** Internal names of the application classes named by {@code locks=}: held until the lock rewriter is ready. */
+    /** Internal names of the application classes named by {@code locks=} or {@code spawns=}: held until their rewriters are ready. */
     private final Set<String> heldApplicationClasses;
     /** {@code owner.name} of the spawning methods and their owners, for the load-time pass's hold (empty when discovery is off). */
     private final Set<String> spawnMethods;
@@ -45,6 +48,7 @@ final class ClassGate implements ClassFileTransformer {
     private volatile SpawnClassRewriter spawnRewriter;
     private volatile AcceptClassRewriter acceptRewriter;
     private volatile ClassFileTransformer lockRewriter;
+    private volatile EntryPoints entryPoints;
     private volatile Thread preparingThread;
 
     ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnOwners,
@@ -74,6 +78,7 @@ final class ClassGate implements ClassFileTransformer {
     void resolve() {
         SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
         ConstantPool.callsOrLocks(new byte[0], spawnOwners, spawnMethods);
+        ConstantPool.callsMethodOf(new byte[0], Collections.<String>emptySet(), Collections.<String>emptySet());
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
     }
@@ -81,6 +86,11 @@ final class ClassGate implements ClassFileTransformer {
     /** Names the thread that will call {@link #prepare}: the gate must never make it wait for itself. */
     void preparedBy(Thread thread) {
         preparingThread = thread;
+    }
+
+    /** Makes the application's methods that spawn without ProcessBuilder spawns; call before the lock rewriter's settling. */
+    void rewriteSpawnEntriesWith(EntryPoints rewriter) {
+        entryPoints = rewriter;
     }
 
     /** Hands application classes to {@code rewriter} from now on; call before {@link #prepare}. */
@@ -128,7 +138,8 @@ final class ClassGate implements ClassFileTransformer {
             boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClasses.isTarget(name);
             boolean acceptClass = c.getClassLoader() == null && acceptRewriter != null
                     && AcceptClassRewriter.SERVER_CHANNEL.equals(name);
-            boolean lockClass = c.getClassLoader() != null && lockRewriter != null && heldApplicationClasses.contains(name);
+            boolean lockClass = c.getClassLoader() != null && (lockRewriter != null || entryPoints != null)
+                    && heldApplicationClasses.contains(name);
             if (spawnClass || acceptClass || lockClass) {
                 loaded.add(c);
             }
@@ -149,14 +160,18 @@ final class ClassGate implements ClassFileTransformer {
         try {
             if (loader != null) {
                 ClassFileTransformer locks = lockRewriter;
-                if (locks == null && (heldApplicationClasses.contains(className) || (loadTimePass
-                        && classBeingRedefined == null && loader != ClassGate.class.getClassLoader()
-                        && loader != platformLoader && ConstantPool.callsOrLocks(classfileBuffer, spawnOwners, spawnMethods)))
+                EntryPoints entries = entryPoints;
+                if ((locks == null || entries == null) && lockRewriterSettled.getCount() > 0 && holds(loader, className, classBeingRedefined, classfileBuffer)
                         && await(lockRewriterSettled)) {
                     locks = lockRewriter;
+                    entries = entryPoints;
                 }
-                return locks == null ? null
-                        : locks.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                byte[] spawning = entries == null ? null : entries.transform(loader, className, classBeingRedefined,
+                        classfileBuffer);
+                byte[] bytes = spawning == null ? classfileBuffer : spawning;
+                byte[] locked = locks == null ? null
+                        : locks.transform(loader, className, classBeingRedefined, protectionDomain, bytes);
+                return locked != null ? locked : spawning;
             }
             if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
                 AcceptClassRewriter a = acceptRewriter;
@@ -178,6 +193,22 @@ final class ClassGate implements ClassFileTransformer {
                     + AgentWarnings.describe(t) + "); it is not measured");
             return null;
         }
+    }
+
+    /**
+     * Whether an application class load waits for the application-class rewriters: a class named by
+     * {@code locks=} or {@code spawns=}, one that calls libjava's fork/exec, and, for the load-time pass, one
+     * that calls a spawning method or takes a lock.
+     */
+    private boolean holds(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile) {
+        if (heldApplicationClasses.contains(className)) {
+            return true;
+        }
+        if (classBeingRedefined != null || loader == ClassGate.class.getClassLoader() || loader == platformLoader) {
+            return false;
+        }
+        return loadTimePass ? ConstantPool.callsOrLocks(classFile, spawnOwners, spawnMethods)
+                : ConstantPool.callsMethodOf(classFile, Collections.<String>emptySet(), Collections.<String>emptySet());
     }
 
     /** Waits (bounded) for the agent thread to count {@code latch} down; false on that thread itself. */

@@ -1,8 +1,7 @@
 package io.spawnlock.locks;
 
 import io.spawnlock.agent.ConstantPool;
-import java.io.IOException;
-import java.io.InputStream;
+import io.spawnlock.bytecode.ClassRewrite;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -199,7 +198,7 @@ final class LoadTimeScan {
                 if (read.readsLeft-- <= 0 || cannotSpawn.contains(declaring)) {
                     break;
                 }
-                byte[] bytes = classFile(loader, declaring);
+                byte[] bytes = ClassRewrite.classFile(loader, declaring);
                 if (bytes == null) {
                     break;
                 }
@@ -251,11 +250,4 @@ final class LoadTimeScan {
         return owner.replace('/', '.') + "#" + method;
     }
 
-    static byte[] classFile(ClassLoader loader, String internalName) {
-        try (InputStream in = loader == null ? null : loader.getResourceAsStream(internalName + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 }

@@ -16,14 +16,14 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.asm.ModifierAdjustment;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.SynchronizationState;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.utility.OpenedClassReader;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.utility.OpenedClassReader;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
@@ -77,7 +77,7 @@ public final class LockClassTransformer implements ClassFileTransformer {
             if (c.isArray() || c.isPrimitive() || !isApplication(loader, name)) {
                 continue;
             }
-            byte[] bytes = LoadTimeScan.classFile(loader, name);
+            byte[] bytes = ClassRewrite.classFile(loader, name);
             if (bytes != null && learnAtLoad(loader, name, bytes)) {
                 changed.add(c);
             }

@@ -1,6 +1,8 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.probe.SpawnProbe;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -64,12 +66,21 @@ public final class LockDiscovery {
             return;
         }
         List<StackWalker.StackFrame> frames = WALKER.walk(s -> s.limit(256).collect(Collectors.toList()));
+        // The spawning call: the method the probe was called from (ProcessBuilder.start, or an application's
+        // entry point), then out through the JDK's own overloads of start and exec.
         int spawnCall = -1;
         for (int i = 0; i < frames.size(); i++) {
-            Class<?> c = frames.get(i).getDeclaringClass();
-            if (c == ProcessBuilder.class || c == Runtime.class) {
-                spawnCall = i;
+            if (frames.get(i).getDeclaringClass() == SpawnProbe.class) {
+                spawnCall = i + 1;
             }
+        }
+        while (spawnCall > 0 && spawnCall + 1 < frames.size()
+                && (frames.get(spawnCall + 1).getDeclaringClass() == ProcessBuilder.class
+                || frames.get(spawnCall + 1).getDeclaringClass() == Runtime.class)) {
+            spawnCall++;
+        }
+        if (spawnCall >= frames.size()) {
+            spawnCall = -1;
         }
         boolean added = false;
         int applicationFrames = 0;
@@ -113,7 +124,7 @@ public final class LockDiscovery {
 
     private void analyse(CallSite site, Set<Class<?>> changed) {
         String internalName = site.type.getName().replace('.', '/');
-        byte[] classFile = LoadTimeScan.classFile(site.type.getClassLoader(), internalName);
+        byte[] classFile = ClassRewrite.classFile(site.type.getClassLoader(), internalName);
         if (classFile == null) {
             return; // generated at run time: no class file to read
         }

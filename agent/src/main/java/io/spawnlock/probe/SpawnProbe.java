@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry points called by code inlined into {@code java.lang.ProcessBuilder} and {@code java.lang.ProcessImpl}.
+ * Entry points called by code inlined into {@code java.lang.ProcessBuilder} and {@code java.lang.ProcessImpl},
+ * and into the application's methods that spawn without them.
  *
  * <p>Lives in the boot loader, so it may use java.base only. Every method is cheap, never blocks, never
  * throws into the JDK, and never uses {@code synchronized} (a spawning virtual thread must not pin).
@@ -37,9 +38,43 @@ public final class SpawnProbe {
         return listenerFailure;
     }
 
-    /** Called on entry to {@code ProcessBuilder.start(Redirect[])}; the result is handed back to {@link #spawnEnd}. */
+    /**
+     * Called on entry to {@code ProcessBuilder.start(Redirect[])}; the result is handed back to {@link #spawnEnd}.
+     * Inside an entry point ({@link #entryBegin}) it answers 0: the entry point is the spawn.
+     */
     public static long spawnBegin() {
         InFlight state = IN_FLIGHT.get();
+        if (state.depth++ > 0) {
+            return 0L;
+        }
+        return begin(state);
+    }
+
+    /**
+     * Called on entry to a method that spawns without {@code ProcessBuilder} (a library's call of libjava's
+     * fork/exec, or an entry point the application named); {@code what} is its first argument, or null, for
+     * the command. The outermost of nested spawning calls on a thread is the spawn.
+     */
+    public static void entryBegin(Object what) {
+        InFlight state = IN_FLIGHT.get();
+        if (state.depth++ == 0) {
+            state.what = what;
+            begin(state);
+        }
+    }
+
+    /** Called on every exit of such a method, with what it threw, or null. */
+    public static void entryEnd(Throwable thrown) {
+        InFlight state = IN_FLIGHT.get();
+        if (state.depth == 0 || --state.depth > 0) {
+            return;
+        }
+        Object what = state.what;
+        state.what = null;
+        finish(state, state.spawnStartNanos, thrown, what, null);
+    }
+
+    private static long begin(InFlight state) {
         state.execStartNanos = 0L;
         state.execNanos = -1L;
         state.execCpuNanos = -1L;
@@ -101,8 +136,19 @@ public final class SpawnProbe {
      * builder and the process it returned (null when it threw).
      */
     public static void spawnEnd(long startNanos, Throwable thrown, Object builder, Object process) {
-        long now = System.nanoTime();
         InFlight state = IN_FLIGHT.get();
+        if (state.depth > 0) {
+            state.depth--;
+        }
+        if (startNanos != 0L) {
+            finish(state, startNanos, thrown, builder, process);
+        } else if (state.what == null) {
+            state.what = builder; // a ProcessBuilder inside an entry point: its command is the spawn's
+        }
+    }
+
+    private static void finish(InFlight state, long startNanos, Throwable thrown, Object builder, Object process) {
+        long now = System.nanoTime();
         long execNanos = state.execNanos;
         if (state.execStartNanos != 0L) {
             // forkAndExec threw: its time still belongs to this spawn's native phase.
@@ -171,6 +217,10 @@ public final class SpawnProbe {
         long execCpuNanos = -1L;
         /** The kernel thread id, asked once: 0 not yet, -1 none. */
         int tid;
+        /** How many spawning calls this thread is inside; the outermost is the spawn. */
+        int depth;
+        /** An entry point's first argument, for the command; null otherwise. */
+        Object what;
 
         InFlight(Thread owner) {
             this.owner = owner;

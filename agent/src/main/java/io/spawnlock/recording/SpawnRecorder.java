@@ -201,27 +201,40 @@ public final class SpawnRecorder implements SpawnListener {
 
     /**
      * The command of a spawn as the {@code args} option allows: the file name; the path with each argument
-     * as {@code ***} (how many, not what); or the whole line.
+     * as {@code ***} (how many, not what); or the whole line. {@code what} is the {@code ProcessBuilder}, or
+     * an entry point's first argument: a command as a list, an array or a string; anything else has none.
      */
-    private String command(Object builder) {
-        if (!(builder instanceof ProcessBuilder)) {
+    private String command(Object what) {
+        java.util.List<?> command;
+        if (what instanceof ProcessBuilder) {
+            command = ((ProcessBuilder) what).command();
+        } else if (what instanceof java.util.List) {
+            command = (java.util.List<?>) what;
+        } else if (what instanceof String[]) {
+            command = java.util.Arrays.asList((String[]) what);
+        } else if (what instanceof String) {
+            command = java.util.Arrays.asList(((String) what).trim().split("\\s+")); // as Runtime.exec(String) splits
+        } else {
             return null;
         }
-        java.util.List<String> command = ((ProcessBuilder) builder).command();
         if (command.isEmpty()) {
             return "";
         }
+        String program = String.valueOf(command.get(0));
         switch (commandShown) {
             case FULL:
-                return String.join(" ", command);
+                StringBuilder full = new StringBuilder(program);
+                for (int i = 1; i < command.size(); i++) {
+                    full.append(' ').append(command.get(i));
+                }
+                return full.toString();
             case REDACTED:
-                StringBuilder redacted = new StringBuilder(command.get(0));
+                StringBuilder redacted = new StringBuilder(program);
                 for (int i = 1; i < command.size(); i++) {
                     redacted.append(" ***");
                 }
                 return redacted.toString();
             default:
-                String program = command.get(0);
                 return program.substring(program.lastIndexOf('/') + 1);
         }
     }

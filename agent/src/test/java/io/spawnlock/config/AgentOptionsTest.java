@@ -65,8 +65,8 @@ class AgentOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
-            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
+            "bogus=1                 | unknown option 'bogus' (valid: log, interval, locks, spawns, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
+            "interval                | option 'interval' has no value: write key=value (keys: log, interval, locks, spawns, discover, signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept)",
             "interval=               | option 'interval' has an empty value",
             "interval=5              | option interval: '5' needs a unit (ns, us, ms, s, m, h), e.g. 250ms or 5s",
             "interval=5x             | option interval: '5x' has an unknown unit 'x' (use ns, us, ms, s, m or h)",
@@ -90,6 +90,10 @@ class AgentOptionsTest {
             "locks=com.acme.Gate#    | option locks: 'com.acme.Gate#' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=a..b              | option locks: 'a..b' is not a lock site (use com.acme.Gate#start for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
             "locks=;                 | option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)",
+            "spawns=com.acme.Launcher| option spawns: 'com.acme.Launcher' is not a method (use com.acme.Launcher#launch; every overload of the name is measured)",
+            "spawns=a.B#<init>       | option spawns: 'a.B#<init>' is not a method (use com.acme.Launcher#launch; every overload of the name is measured)",
+            "spawns=a..B#run         | option spawns: 'a..B#run' is not a method (use com.acme.Launcher#launch; every overload of the name is measured)",
+            "spawns= ; ;             | option spawns has no method (use com.acme.Launcher#launch)",
     })
     void badOptionsNameTheKeyAndTheChoices(String raw, String message) {
         OptionException e = assertThrows(OptionException.class, () -> AgentOptions.parse(raw));
@@ -103,6 +107,14 @@ class AgentOptionsTest {
         assertFalse(AgentOptions.requestsStrict("interval=zzz"));
         assertFalse(AgentOptions.requestsStrict("strict=false"));
         assertFalse(AgentOptions.requestsStrict(null));
+    }
+
+    @Test
+    void spawnEntryPointsAreMethodsAndTheirClassesAreHeld() {
+        AgentOptions o = AgentOptions.parse("spawns=com.acme.Launcher#launch; com.acme.jna.Spawner#spawn,locks=com.acme.Gate.LOCK");
+        assertEquals(java.util.List.of("com.acme.Launcher#launch", "com.acme.jna.Spawner#spawn"), o.spawns());
+        assertEquals(java.util.Set.of("com/acme/Launcher", "com/acme/jna/Spawner", "com/acme/Gate"), o.namedClasses());
+        assertEquals("com.acme.Launcher#launch;com.acme.jna.Spawner#spawn", o.describe().get("spawns"));
     }
 
     @Test

@@ -140,7 +140,7 @@ class LoadTimeScanTest {
     /** What a fresh pass finds in {@code c}: "kind class key lock" per finding. */
     private static Set<String> found(Class<?> c) throws IOException {
         Set<String> out = new TreeSet<>();
-        List<LoadTimeScan.Finding> findings = new LoadTimeScan(new SpawnCalls()).scan(c.getClassLoader(), bytes(c));
+        List<LoadTimeScan.Finding> findings = new LoadTimeScan(new SpawnCalls(List.of())).scan(c.getClassLoader(), bytes(c));
         for (LoadTimeScan.Finding f : findings) {
             out.add(f.kind + " " + f.internalClassName.substring(f.internalClassName.lastIndexOf('$') + 1) + " " + f.key
                     + (f.key.equals(f.lock) ? "" : " " + f.lock));
@@ -176,7 +176,7 @@ class LoadTimeScanTest {
 
     @Test
     void whatTheLoadTimePassFindsIsLearnt() throws Exception {
-        SpawnCalls calls = new SpawnCalls();
+        SpawnCalls calls = new SpawnCalls(List.of());
         new LoadTimeScan(calls).scan(Outer.class.getClassLoader(), bytes(Outer.class));
         assertTrue(calls.spawns(internal(Middle.class), "go", "()V"), "the callee read ahead");
         assertTrue(calls.names().contains(internal(Inner.class) + ".start"), "the prefilter's set grows with it");
@@ -185,7 +185,7 @@ class LoadTimeScanTest {
 
     @Test
     void thePrefilterNamesCallersOfSpawnMethodsAndTakersOfLocksOnly() throws Exception {
-        SpawnCalls calls = new SpawnCalls();
+        SpawnCalls calls = new SpawnCalls(List.of());
         Set<String> owners = calls.owners();
         Set<String> spawnMethods = calls.names();
         assertTrue(ConstantPool.callsMethodOf(bytes(Direct.class), owners, spawnMethods));

@@ -19,7 +19,7 @@ class LockClassTransformerTest {
     private final List<String> notes = new ArrayList<>();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final SpawnLocks locks = new SpawnLocks(new Recording());
-    private final LockClassTransformer transformer = new LockClassTransformer(locks, List.of(), new SpawnCalls(),
+    private final LockClassTransformer transformer = new LockClassTransformer(locks, List.of(), new SpawnCalls(List.of()),
             new AgentWarnings(new PrintStream(stderr)), notes::add);
 
     private static final byte[] SPAWNER = ClassFiles.of(LoadTimeScanTest.Direct.class);
