@@ -67,6 +67,35 @@ class SpawnProbeTest {
     }
 
     @Test
+    void aProcessBuilderInsideAnEntryPointIsPartOfItsSpawnAndGivesItsCommand() throws Exception {
+        List<Object> builders = new ArrayList<>();
+        SpawnProbe.setListener(new Recorded() {
+            @Override
+            public void spawnFinished(long wall, long exec, long cpu, boolean failed, Object builder, Object process) {
+                super.spawnFinished(wall, exec, cpu, failed, builder, process);
+                builders.add(builder);
+            }
+        });
+        ProcessBuilder pb = new ProcessBuilder("/bin/true");
+        SpawnProbe.entryBegin(null);
+        long inner = SpawnProbe.spawnBegin();
+        assertEquals(0L, inner, "inside an entry point, start() is no spawn of its own");
+        SpawnProbe.execBegin();
+        Thread.sleep(2);
+        SpawnProbe.execEnd();
+        SpawnProbe.spawnEnd(inner, null, pb, null);
+        assertEquals(0, calls.size());
+        SpawnProbe.entryEnd(null);
+        assertEquals(1, calls.size());
+        assertTrue(calls.get(0)[1] >= 2_000_000L, "the inner native part is the entry point's: " + calls.get(0)[1]);
+        assertSame(pb, builders.get(0));
+        SpawnProbe.entryEnd(null); // one exit too many: nothing, and the next spawn is whole again
+        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.spawnEnd(t0, null, null, null);
+        assertEquals(2, calls.size());
+    }
+
+    @Test
     void aThreadInForkAndExecShowsItsCpuAtTheStart() {
         listen();
         long t0 = SpawnProbe.spawnBegin();
