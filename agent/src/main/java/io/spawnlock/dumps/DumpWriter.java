@@ -352,7 +352,7 @@ final class DumpWriter {
                     + (cpu < 0 ? "" : ", " + Units.nanos(cpu) + " of it on its own CPU") + (kernel == null ? "" : kernel)
                     + " (spawn started " + Units.nanos(now - s.since) + " ago)";
         }
-        return ", in ProcessBuilder.start for " + Units.nanos(now - s.since) + " (not in fork/exec)";
+        return ", in the spawning call for " + Units.nanos(now - s.since) + " (not in fork/exec)";
     }
 
     /** The thread's CPU time now, on the clock its spawn's start was read with, or -1. */
