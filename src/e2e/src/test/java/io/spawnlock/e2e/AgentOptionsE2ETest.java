@@ -39,7 +39,7 @@ class AgentOptionsE2ETest {
         ForkedJvm.Result r = ForkedJvm.on(jdk).agent("strict=true,colour=blue").fixture(PipelineApp.class).in(dir).run();
         assertEquals(1, r.exitCode, r.toString());
         assertEquals("", r.stdout, "main must not run");
-        assertEquals("spawnlock: unknown option 'colour' (valid: log, interval, locks, discover,"
+        assertEquals("spawnlock: unknown option 'colour' (valid: log, interval, locks, spawns, discover,"
                 + " signal, dumps, dumpEvery, dumpOnWait, maxDumps, args, strict, metrics, jmx, accept); strict=true, so the JVM stops\n", r.stderr);
     }
 
