@@ -36,6 +36,28 @@ public final class ClassFiles {
         }
     }
 
+    /** How many instructions of {@code opcode} the method ({@code name+descriptor}) has. */
+    public static long opcodeCount(byte[] classFile, String method, int opcode) {
+        long[] count = {0};
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (!method.equals(name + descriptor)) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int op) {
+                        if (op == opcode) {
+                            count[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return count[0];
+    }
+
     /** Every type a class file names (internal names, array and primitive types left out). */
     public static Set<String> referencedTypes(byte[] classFile) {
         Set<String> types = new TreeSet<>();

@@ -1,26 +1,49 @@
 package io.spawnlock.accept;
 
 import io.spawnlock.bytecode.ClassRewrite;
-import java.util.Arrays;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.utility.OpenedClassReader;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-/** Rewrites the JDK's listening NIO channel so that each {@code accept()} reaches {@link io.spawnlock.probe.AcceptProbe}. */
+/**
+ * Rewrites the JDK's listening NIO channel so that each normal return of {@code accept()} reaches
+ * {@link io.spawnlock.probe.AcceptProbe} with the channel and what it returns (null: nothing was ready).
+ * ByteBuddy's bundled ASM alone: at each ARETURN, {@code DUP; ALOAD 0; SWAP; acceptReturned(Object, Object)},
+ * two more stack slots and nothing else, so frames and the class's shape stay as they were.
+ */
 public final class AcceptClassRewriter {
     /** The class it rewrites; a compile-time constant, so the class gate compares it without loading this class. */
     public static final String SERVER_CHANNEL = "sun/nio/ch/ServerSocketChannelImpl";
+    private static final String PROBE = "io/spawnlock/probe/AcceptProbe";
 
     /** The class rewritten; throws if this JDK's class has no {@code accept()} to instrument. */
     public byte[] transform(String internalName, byte[] original) {
-        ClassLoader agentLoader = AcceptClassRewriter.class.getClassLoader();
-        byte[] rewritten = ClassRewrite.apply(internalName.replace('/', '.'), original,
-                ClassFileLocator.ForClassLoader.ofBootLoader(),
-                Advice.to(ServerChannelAcceptAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
-                        .on(named("accept").and(takesArguments(0))));
-        if (Arrays.equals(original, rewritten)) {
+        int[] returns = {0};
+        byte[] rewritten = ClassRewrite.withAsm(original, (owner, access, name, descriptor, mv) -> {
+            if (!name.equals("accept") || !descriptor.startsWith("()") || (access & Opcodes.ACC_STATIC) != 0) {
+                return mv;
+            }
+            return new MethodVisitor(OpenedClassReader.ASM_API, mv) {
+                @Override
+                public void visitInsn(int opcode) {
+                    if (opcode == Opcodes.ARETURN) {
+                        super.visitInsn(Opcodes.DUP);
+                        super.visitVarInsn(Opcodes.ALOAD, 0);
+                        super.visitInsn(Opcodes.SWAP);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBE, "acceptReturned",
+                                "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+                        returns[0]++;
+                    }
+                    super.visitInsn(opcode);
+                }
+
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    super.visitMaxs(maxStack + 2, maxLocals);
+                }
+            };
+        });
+        if (returns[0] == 0) {
             throw new IllegalStateException(internalName.replace('/', '.') + " has no accept() we know how to measure");
         }
         return rewritten;

@@ -21,15 +21,23 @@ public final class Launcher {
     private static final String REPLY_PROPERTY = "spawnlock.reply";
 
     private static JarFile agentJar;
+    /**
+     * The system property that tells from outside ({@code attach}, {@code dump <pid>}, over the Attach API)
+     * that the agent is loaded in a JVM; a compile-time constant, so the core's copy reads the same.
+     */
+    public static final String RUNNING_PROPERTY = "spawnlock.agent";
+    /** The early gate of an agent loaded at JVM start that has not been asked to start yet; or null. */
+    private static volatile EarlyGate lazyGate;
     private static ClassLoader coreLoader;
 
     private Launcher() {}
 
     /**
-     * Registers the early gate and starts the agent on a thread of its own, so the application's main does
-     * not wait for the agent's class loading and option parsing (~10 ms). With {@code strict}, {@code locks}
-     * or {@code spawns} in the options it starts here instead: a bad option must stop the JVM before main,
-     * and the named application classes must be held from the first.
+     * Registers the early gate, which starts the agent on a thread of its own once there is something to
+     * measure ({@link EarlyGate}): the application's main does not wait for the agent's class loading and
+     * option parsing, and a JVM that never spawns nor locks pays almost nothing. With {@code strict},
+     * {@code locks} or {@code spawns} in the options it starts here instead: a bad option must stop the JVM
+     * before main, and the named application classes must be held from the first.
      */
     public static void premain(String options, Instrumentation inst) {
         if (startsInPremain(options)) {
@@ -39,10 +47,32 @@ public final class Launcher {
         EarlyGate gate = new EarlyGate();
         inst.addTransformer(gate, true);
         Runtime.getRuntime().addShutdownHook(gate.exitHook());
-        Thread starter = new Thread(new BackgroundStart(options, inst, gate), "spawnlock-start");
-        starter.setDaemon(true);
-        gate.startedBy(starter);
-        starter.start();
+        lazyGate = gate;
+        System.setProperty(RUNNING_PROPERTY, "start=premain"); // the core writes the whole value once it starts
+        try {
+            DumpSignal.install(options, gate);
+        } catch (LinkageError noSignalApi) {
+            // a runtime without jdk.unsupported: no early handler; the agent reports its own when it starts
+        }
+        gate.arm(new Start(options, inst, gate)); // no lambda: premain must not pay for the JVM's lambda machinery
+    }
+
+    /** The agent's start, on the early gate's starter thread. */
+    private static final class Start implements Runnable {
+        private final String options;
+        private final Instrumentation inst;
+        private final EarlyGate gate;
+
+        Start(String options, Instrumentation inst, EarlyGate gate) {
+            this.options = options;
+            this.inst = inst;
+            this.gate = gate;
+        }
+
+        @Override
+        public void run() {
+            startAgent(options, inst, false, gate);
+        }
     }
 
     /** Whether an option that must act before main is given: a key of the comma-separated list, not a substring. */
@@ -66,6 +96,15 @@ public final class Launcher {
      * {@code spawnlock.reply} as {@code <nonce> <answer>}, which the caller reads over the Attach API.
      */
     public static void agentmain(String options, Instrumentation inst) {
+        EarlyGate lazy = lazyGate;
+        if (lazy != null) { // loaded at JVM start and maybe idle: asked for, it starts now
+            lazy.trigger();
+            try {
+                lazy.awaitStart();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (options != null && options.startsWith(COMMAND_PREFIX)) {
             int colon = options.indexOf(':');
             String command = options.substring(1, colon < 0 ? options.length() : colon);
@@ -105,7 +144,8 @@ public final class Launcher {
                 coreLoader()
                         .loadClass(CORE)
                         .getMethod("start", Object.class, Object.class)
-                        .invoke(null, inst, new Object[] {options, attached, new ProbeDefinition(inst, agentJar()), earlyGate});
+                        .invoke(null, inst, new Object[] {options, attached, new ProbeDefinition(inst, agentJar()), earlyGate,
+                                earlyGate == null ? null : earlyGate.held()});
             }
             return;
         } catch (InvocationTargetException e) {
@@ -115,28 +155,6 @@ public final class Launcher {
         }
         System.err.println("spawnlock: agent disabled, could not start: " + failure
                 + " (the application runs without it)");
-    }
-
-    /** The agent's start on its own thread, for premain. */
-    private static final class BackgroundStart implements Runnable {
-        private final String options;
-        private final Instrumentation inst;
-        private final EarlyGate gate;
-
-        BackgroundStart(String options, Instrumentation inst, EarlyGate gate) {
-            this.options = options;
-            this.inst = inst;
-            this.gate = gate;
-        }
-
-        @Override
-        public void run() {
-            try {
-                startAgent(options, inst, false, gate);
-            } finally {
-                gate.startEnded();
-            }
-        }
     }
 
     /**

@@ -12,7 +12,12 @@ import net.bytebuddy.dynamic.scaffold.InstrumentedType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.OpenedClassReader;
 
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
@@ -22,6 +27,46 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  */
 public final class ClassRewrite {
     private ClassRewrite() {}
+
+    /** What a plain-ASM rewrite does to each method of a class. */
+    public interface MethodRewrite {
+        /** The method's access flags in the rewritten class; the same by default. */
+        default int access(String name, String descriptor, int access) {
+            return access;
+        }
+
+        /** The visitor the method's code goes through ({@code next} when it is left alone). */
+        MethodVisitor wrap(String owner, int access, String name, String descriptor, MethodVisitor next);
+    }
+
+    /**
+     * Rewrites a class with ByteBuddy's bundled ASM alone: no type pool, no advice, no class loaded. The
+     * constant pool is copied and the frames passed through as they are, so the visitors must keep the
+     * frames and the max stack right themselves (they add at most a handler's frame).
+     */
+    public static byte[] withAsm(byte[] classFile, MethodRewrite rewrite) {
+        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
+            private String owner;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                              String[] interfaces) {
+                owner = name;
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(rewrite.access(name, descriptor, access), name, descriptor,
+                        signature, exceptions);
+                return mv == null ? null : rewrite.wrap(owner, access, name, descriptor, mv);
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
 
     /** A class's file as its loader serves it, without loading the class; null when it has none or fails. */
     public static byte[] classFile(ClassLoader loader, String internalName) {

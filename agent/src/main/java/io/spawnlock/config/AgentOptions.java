@@ -28,7 +28,7 @@ public final class AgentOptions {
             "log", "interval", "locks", "spawns", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
-    private static final List<String> SIGNALS = Arrays.asList("USR1", "WINCH", "URG");
+    private static final List<String> SIGNALS = Arrays.asList(io.spawnlock.agent.DumpSignal.SIGNALS.split(","));
 
     private static final long MIN_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_INTERVAL = TimeUnit.HOURS.toNanos(1);
@@ -38,7 +38,7 @@ public final class AgentOptions {
     private List<String> locks = Collections.emptyList();
     private List<String> spawns = Collections.emptyList();
     private boolean discover = true;
-    private String signal = "USR1";
+    private String signal = io.spawnlock.agent.DumpSignal.DEFAULT;
     private String dumps = "spawnlock-dumps-%p";
     private long dumpEveryNanos = 0L;
     private long dumpOnWaitNanos = 0L;

@@ -18,6 +18,7 @@ import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
+import io.spawnlock.recording.TagRecorder;
 import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.LaunchMechanism;
 import java.io.IOException;
@@ -28,12 +29,15 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -53,9 +57,11 @@ public final class AgentCore {
     private static final long SHUTDOWN_WAIT_SECONDS = 5;
     private static volatile AgentCore running;
     /** Set once the agent runs in a JVM; its value says which version, how it started and its log option. */
-    public static final String RUNNING_PROPERTY = "spawnlock.agent";
+    public static final String RUNNING_PROPERTY = io.spawnlock.agent.Launcher.RUNNING_PROPERTY;
     public static final String DUMPS_PROPERTY = "spawnlock.dumps";
     public static final String SIGNAL_PROPERTY = "spawnlock.signal";
+    /** How long the spawn classes wait for the CPU source at most: the first spawns' split against their delay. */
+    private static final long CPU_SOURCE_WAIT_MILLIS = 150;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
     /** Taken before any recorder exists, so no interval starts before the log's base time. */
@@ -93,6 +99,14 @@ public final class AgentCore {
     /** The MBean until it is registered; set by the set-up thread, registered by the agent thread. */
     private volatile Spawnlock mbean;
     private volatile boolean launchMechanismLogged;
+    /** Why JNA is not the CPU source, when it is not; written by {@link #cpuSource}. */
+    private final StringBuilder whyNotJna = new StringBuilder();
+    /**
+     * The per-spawn CPU source (JNA, else the JDK's clock: 30-80 ms to load), loaded on the set-up thread
+     * while the agent thread starts the rest; the spawn classes wait for it a little (CPU_SOURCE_WAIT_MILLIS).
+     */
+    private final FutureTask<ThreadUsage> cpuSource = new FutureTask<>(() -> ThreadUsage.best(whyNotJna));
+    private final java.util.concurrent.atomic.AtomicBoolean cpuSourceUsed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
         this.options = options;
@@ -107,15 +121,20 @@ public final class AgentCore {
 
     /**
      * Entry from the launcher: {@code launch} is {options (String or null), attached (Boolean), the probe
-     * definition (Callable), and the launcher's early gate (taking the class gate and the exit work) or null}. Typed as
-     * premain is, (Object, Object), so that calling it reflectively is cheap.
+     * definition (Callable), the launcher's early gate (taking the class gate and the exit work) or null,
+     * and the class loads that gate held (a queue of {@code "internal/Name nanos"}) or null}. Typed as premain
+     * is, (Object, Object), so that calling it reflectively is cheap.
      */
     @SuppressWarnings("unchecked")
     public static void start(Object instrumentation, Object launch) {
         Object[] args = (Object[]) launch;
+        earlyHolds = args.length > 4 ? (Queue<String>) args[4] : null;
         start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1], (Callable<?>) args[2],
                 (BiConsumer<ClassFileTransformer, Runnable>) args[3]);
     }
+
+    /** The class loads the launcher's early gate held before this core was there; null when there was none. */
+    private static volatile Queue<String> earlyHolds;
 
     /**
      * Starts the agent. A bad option disables it with one line on stderr; with {@code strict=true} at JVM
@@ -183,6 +202,7 @@ public final class AgentCore {
         return core.dumps.requestAndWait("dump command", TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS));
     }
 
+
     /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
     private void runAgentThread() {
         try {
@@ -201,7 +221,7 @@ public final class AgentCore {
             } finally {
                 recordingReady.countDown();
             }
-            gate.prepare(inst);
+            gate.retransformWhatGotThrough(inst);
             catchUpWithLoadedClasses();
             Thread.currentThread().setName("spawnlock-log");
             writeEveryInterval();
@@ -216,7 +236,7 @@ public final class AgentCore {
     private void setUpRecording() {
         TestFaults.armIfAllowed();
         recording = new Recording();
-        // First the lock rewriter, which the class gate holds lock-taking application classes for; then the log.
+        // First the rewriters of application classes, which the class gate holds early classes for.
         spawnLocks = new SpawnLocks(recording);
         spawnLocks.listen();
         // The spawn entry points first: the lock rewriter then sees which application methods spawn.
@@ -234,6 +254,26 @@ public final class AgentCore {
             gate.noLockRewriter();
         }
         loadedBeforeRewriters = inst.getAllLoadedClasses(); // every later load goes through the rewriters
+        // Then what a spawn needs to be measured, so the spawn classes are let through as early as can be;
+        // the log and the rest come after (a spawn recorded before the log exists is in its first interval).
+        if (options.discover()) {
+            discovery = new LockDiscovery(spawnLocks, spawnCalls, inst, warnings, this::note);
+            discovery.workOn(Thread.currentThread());
+        }
+        spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+        if (options.accept()) {
+            try {
+                acceptPaths = AcceptPaths.listenTo(recording, inst);
+                gate.rewriteAcceptsWith(new AcceptClassRewriter());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                warnings.warnOnce("accept", "accept paths are not measured: this JDK's channels could not be read ("
+                        + AgentWarnings.describe(e) + ")");
+            }
+        }
+        if (awaitCpuSource()) {
+            useCpuSource();
+        }
+        gate.prepareSpawnRewriter();
         long pid = ProcessHandle.current().pid();
         LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
         if (options.logEnabled()) {
@@ -252,26 +292,68 @@ public final class AgentCore {
         if (options.metricsEnabled()) {
             metrics = new OpenMetricsFile(Paths.get(AgentOptions.expand(options.metrics(), pid, startTime)), pid);
         }
-        if (options.discover()) {
-            discovery = new LockDiscovery(spawnLocks, spawnCalls, inst, warnings, this::note);
-            discovery.workOn(Thread.currentThread());
-        }
-        spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
-        if (options.accept()) {
-            try {
-                acceptPaths = AcceptPaths.listenTo(recording, inst);
-                gate.rewriteAcceptsWith(new AcceptClassRewriter());
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                warnings.warnOnce("accept", "accept paths are not measured: this JDK's channels could not be read ("
-                        + AgentWarnings.describe(e) + ")");
-            }
-        }
         processSampler = new ProcessSampler(recording);
         sampleProcess(); // the first interval has its values too
         dumps = startDumps(pid, startTime);
         // for `dump <pid>`: where the dumps go and which signal asks for one (read over the Attach API)
         System.setProperty(DUMPS_PROPERTY, dumps.directory().toAbsolutePath().toString());
         System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * What the agent's start added to the application: each class load it held until it was ready (a spawn
+     * class's hold is part of the first spawn, an application class's delays its first run): in the log with
+     * the interval after them, or at exit.
+     */
+    private synchronized void noteHeldClassLoads() { // the agent thread's intervals and the exit; no spawn path
+        Map<String, Long> held = new java.util.LinkedHashMap<>();
+        for (Queue<String> q : Arrays.asList(earlyHolds, gate.held())) {
+            for (String h; q != null && (h = q.poll()) != null; ) {
+                int space = h.lastIndexOf(' ');
+                held.merge(h.substring(0, space).replace('/', '.'), Long.parseLong(h.substring(space + 1)), Long::sum);
+            }
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("class loads held until the agent was ready:");
+        long total = 0;
+        for (Map.Entry<String, Long> e : held.entrySet()) {
+            text.append(' ').append(e.getKey()).append(' ').append(io.spawnlock.recording.Units.nanos(e.getValue())).append(',');
+            total += e.getValue();
+        }
+        text.setLength(text.length() - 1);
+        note(text + " (" + io.spawnlock.recording.Units.nanos(total) + " in all; a spawn class's hold is part of the first spawn)");
+    }
+
+    /** Waits a little for the CPU source, so the first spawns have their CPU split; whether it is there. */
+    private boolean awaitCpuSource() {
+        try {
+            cpuSource.get(CPU_SOURCE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return cpuSource.isDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Hands the CPU source, once it is loaded, to the spawn recorder, once; by whichever thread gets there first. */
+    private void useCpuSource() {
+        if (!cpuSource.isDone() || !cpuSourceUsed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ThreadUsage usage = cpuSource.get();
+            spawnRecorder.measureUsageWith(usage);
+            note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
+                    + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
+        } catch (java.util.concurrent.ExecutionException e) {
+            usageFailed(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The application-class rewriters' pass over the classes loaded before they were installed, once. */
@@ -297,14 +379,10 @@ public final class AgentCore {
     }
 
     private void setUpInBackground() {
-        StringBuilder whyNotJna = new StringBuilder();
-        ThreadUsage usage = null;
-        Throwable usageFailure = null;
-        try {
-            usage = ThreadUsage.best(whyNotJna); // JNA, else the JDK's clock (absent in a runtime without java.management)
-        } catch (RuntimeException | LinkageError e) {
-            usageFailure = e;
-        }
+        // First what the first spawns want beside the agent thread's own start: the CPU source, and the
+        // recording's classes loaded; then the rest.
+        cpuSource.run();
+        TagRecorder.loadClasses();
         try {
             recordingReady.await();
         } catch (InterruptedException e) {
@@ -313,13 +391,7 @@ public final class AgentCore {
         if (spawnRecorder == null) {
             return; // the agent could not start; it said so
         }
-        if (usage != null) {
-            spawnRecorder.measureUsageWith(usage);
-            note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
-                    + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
-        } else {
-            usageFailed(usageFailure);
-        }
+        useCpuSource();
         try {
             JfrEvents jfr = new JfrEvents(spawnLocks::deliverEachRelease);
             spawnRecorder.emitTo(jfr, options.args());
@@ -417,6 +489,7 @@ public final class AgentCore {
             if (dumps != null) {
                 dumps.keepSignalHandler();
             }
+            noteHeldClassLoads();
             if (log != null) {
                 if (!log.writeInterval()) {
                     return;
@@ -459,6 +532,7 @@ public final class AgentCore {
             sampleProcess(); // the last, partial interval has its values too
             sampleAcceptPaths();
         }
+        noteHeldClassLoads();
         if (log != null) {
             log.close();
         }

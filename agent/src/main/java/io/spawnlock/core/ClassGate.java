@@ -11,7 +11,9 @@ import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +52,7 @@ final class ClassGate implements ClassFileTransformer {
     private volatile ClassFileTransformer lockRewriter;
     private volatile EntryPoints entryPoints;
     private volatile Thread preparingThread;
+    private final Queue<String> held = new ConcurrentLinkedQueue<>();
 
     ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnOwners,
               Set<String> spawnMethods, boolean accepts) {
@@ -83,7 +86,7 @@ final class ClassGate implements ClassFileTransformer {
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
     }
 
-    /** Names the thread that will call {@link #prepare}: the gate must never make it wait for itself. */
+    /** Names the agent's thread, which prepares the rewriters: the gate must never make it wait for itself. */
     void preparedBy(Thread thread) {
         preparingThread = thread;
     }
@@ -93,7 +96,7 @@ final class ClassGate implements ClassFileTransformer {
         entryPoints = rewriter;
     }
 
-    /** Hands application classes to {@code rewriter} from now on; call before {@link #prepare}. */
+    /** Hands application classes to {@code rewriter} from now on. */
     void rewriteApplicationClassesWith(ClassFileTransformer rewriter) {
         lockRewriter = rewriter;
         lockRewriterSettled.countDown();
@@ -104,7 +107,7 @@ final class ClassGate implements ClassFileTransformer {
         lockRewriterSettled.countDown();
     }
 
-    /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepare}. */
+    /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepareSpawnRewriter}. */
     void rewriteAcceptsWith(AcceptClassRewriter rewriter) {
         acceptRewriter = rewriter;
     }
@@ -117,10 +120,10 @@ final class ClassGate implements ClassFileTransformer {
     }
 
     /**
-     * Loads ByteBuddy and rewrites the spawn classes, opens the gate, then retransforms what got through
-     * before; on the agent's thread.
+     * Rewrites the spawn classes (ByteBuddy's bundled ASM alone, a few milliseconds) and lets the held spawn
+     * and channel class loads through; on the agent's thread, once their probes' listeners are set.
      */
-    void prepare(Instrumentation inst) {
+    void prepareSpawnRewriter() {
         try {
             SpawnClassRewriter r = new SpawnClassRewriter();
             r.prepare();
@@ -132,6 +135,12 @@ final class ClassGate implements ClassFileTransformer {
             settled.countDown();
             lockRewriterSettled.countDown();
         }
+    }
+
+    /** Retransforms the classes this gate rewrites that were loaded before it had their rewriters. */
+    void retransformWhatGotThrough(Instrumentation inst) {
+        settled.countDown(); // should the spawn rewriter never have been prepared
+        lockRewriterSettled.countDown();
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
@@ -162,7 +171,7 @@ final class ClassGate implements ClassFileTransformer {
                 ClassFileTransformer locks = lockRewriter;
                 EntryPoints entries = entryPoints;
                 if ((locks == null || entries == null) && lockRewriterSettled.getCount() > 0 && holds(loader, className, classBeingRedefined, classfileBuffer)
-                        && await(lockRewriterSettled)) {
+                        && await(lockRewriterSettled, className)) {
                     locks = lockRewriter;
                     entries = entryPoints;
                 }
@@ -175,7 +184,7 @@ final class ClassGate implements ClassFileTransformer {
             }
             if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
                 AcceptClassRewriter a = acceptRewriter;
-                if (a == null && await(settled)) {
+                if (a == null && await(settled, className)) {
                     a = acceptRewriter;
                 }
                 return a == null ? null : a.transform(className, classfileBuffer);
@@ -184,7 +193,7 @@ final class ClassGate implements ClassFileTransformer {
                 return null; // every class load of the JVM passes here: compare names, load nothing
             }
             SpawnClassRewriter r = spawnRewriter;
-            if (r == null && await(settled)) {
+            if (r == null && await(settled, className)) {
                 r = spawnRewriter;
             }
             return r == null ? null : r.transform(className, classfileBuffer);
@@ -211,17 +220,31 @@ final class ClassGate implements ClassFileTransformer {
                 : ConstantPool.callsMethodOf(classFile, Collections.<String>emptySet(), Collections.<String>emptySet());
     }
 
-    /** Waits (bounded) for the agent thread to count {@code latch} down; false on that thread itself. */
-    private boolean await(CountDownLatch latch) {
+    /**
+     * Waits (bounded) for the agent thread to count {@code latch} down, and keeps how long the load of
+     * {@code className} waited; false on that thread itself.
+     */
+    private boolean await(CountDownLatch latch, String className) {
         if (Thread.currentThread() == preparingThread) {
             return false;
         }
+        if (latch.getCount() == 0) {
+            return true;
+        }
+        long t0 = System.nanoTime();
         try {
             latch.await(MAX_GATE_WAIT_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            held.add(className + ' ' + (System.nanoTime() - t0));
         }
+    }
+
+    /** The class loads held here until their rewriters were ready, {@code "internal/Name nanos"} each. */
+    Queue<String> held() {
+        return held;
     }
 }

@@ -17,13 +17,9 @@ import net.bytebuddy.asm.ModifierAdjustment;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.SynchronizationState;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
@@ -176,34 +172,21 @@ public final class LockClassTransformer implements ClassFileTransformer {
      * handler frame, and keep the max stack right themselves.
      */
     private static byte[] withAsm(byte[] classFile, LockSiteRewriter rewriter, Map<String, Integer> asBlocks) {
-        ClassReader reader = OpenedClassReader.of(classFile);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
-            private String owner;
-
+        return ClassRewrite.withAsm(classFile, new ClassRewrite.MethodRewrite() {
             @Override
-            public void visit(int version, int access, String name, String signature, String superName,
-                              String[] interfaces) {
-                owner = name;
-                super.visit(version, access, name, signature, superName, interfaces);
+            public int access(String name, String descriptor, int access) {
+                return asBlocks.containsKey(name + descriptor) ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
             }
 
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
+            public MethodVisitor wrap(String owner, int access, String name, String descriptor, MethodVisitor mv) {
                 Integer block = asBlocks.get(name + descriptor);
-                int modifiers = block == null ? access : access & ~Opcodes.ACC_SYNCHRONIZED;
-                MethodVisitor mv = super.visitMethod(modifiers, name, descriptor, signature, exceptions);
-                if (mv == null) {
-                    return null;
-                }
                 if (block != null) { // after the site rewriter: it sees the method's own code only
                     mv = new SynchronizedToBlock(block).wrap(owner, (access & Opcodes.ACC_STATIC) != 0, false, mv);
                 }
                 return rewriter.wrap(owner, name, mv);
             }
-        }, 0);
-        return writer.toByteArray();
+        });
     }
 
     /** The rewrite of a class with synchronized methods found late, which keep their modifier: ByteBuddy's advice. */

@@ -39,48 +39,54 @@ public final class SpawnProbe {
     }
 
     /**
-     * Called on entry to {@code ProcessBuilder.start(Redirect[])}; the result is handed back to {@link #spawnEnd}.
-     * Inside an entry point ({@link #entryBegin}) it answers 0: the entry point is the spawn.
+     * Called on entry to a spawning method: {@code ProcessBuilder.start(Redirect[])} with the builder, or an
+     * application's method that spawns without it (a library's call of libjava's fork/exec, an entry point
+     * named by the application) with its first argument, or null, for the command. The outermost of nested
+     * spawning calls on a thread is the spawn.
      */
-    public static long spawnBegin() {
-        InFlight state = IN_FLIGHT.get();
-        if (state.depth++ > 0) {
-            return 0L;
-        }
-        return begin(state);
-    }
-
-    /**
-     * Called on entry to a method that spawns without {@code ProcessBuilder} (a library's call of libjava's
-     * fork/exec, or an entry point the application named); {@code what} is its first argument, or null, for
-     * the command. The outermost of nested spawning calls on a thread is the spawn.
-     */
-    public static void entryBegin(Object what) {
-        InFlight state = IN_FLIGHT.get();
-        if (state.depth++ == 0) {
-            state.what = what;
-            begin(state);
+    public static void spawnBegin(Object what) {
+        try {
+            InFlight state = IN_FLIGHT.get();
+            if (state.depth++ == 0) {
+                state.what = what;
+                begin(state);
+            } else if (state.what == null) {
+                state.what = what; // a ProcessBuilder inside an entry point: its command is the spawn's
+            }
+        } catch (Throwable t) { // nothing may reach the spawning code, even under memory pressure
+            drop(t);
         }
     }
 
-    /** Called on every exit of such a method, with what it threw, or null. */
-    public static void entryEnd(Throwable thrown) {
-        InFlight state = IN_FLIGHT.get();
-        if (state.depth == 0 || --state.depth > 0) {
-            return;
-        }
-        Object what = state.what;
-        state.what = null;
-        finish(state, state.spawnStartNanos, thrown, what, null);
+    /** Called at each normal return of a spawning method, with what it returns (the {@code Process}) or null. */
+    public static void spawnReturned(Object result) {
+        end(null, result);
     }
 
-    private static long begin(InFlight state) {
+    /** Called when a spawning method throws, with what it throws. */
+    public static void spawnThrew(Throwable thrown) {
+        end(thrown, null);
+    }
+
+    private static void end(Throwable thrown, Object result) {
+        try {
+            InFlight state = IN_FLIGHT.get();
+            if (state.depth == 0 || --state.depth > 0) {
+                return;
+            }
+            Object what = state.what;
+            state.what = null;
+            finish(state, state.spawnStartNanos, thrown, what, result);
+        } catch (Throwable t) {
+            drop(t);
+        }
+    }
+
+    private static void begin(InFlight state) {
         state.execStartNanos = 0L;
         state.execNanos = -1L;
         state.execCpuNanos = -1L;
-        long now = System.nanoTime();
-        state.spawnStartNanos = now;
-        return now;
+        state.spawnStartNanos = System.nanoTime();
     }
 
     /** Called just before the native {@code forkAndExec}. */
@@ -129,22 +135,6 @@ public final class SpawnProbe {
     private static void drop(Throwable t) {
         listener = null;
         listenerFailure = t;
-    }
-
-    /**
-     * Called on every exit of {@code ProcessBuilder.start(Redirect[])}, normal or by exception, with the
-     * builder and the process it returned (null when it threw).
-     */
-    public static void spawnEnd(long startNanos, Throwable thrown, Object builder, Object process) {
-        InFlight state = IN_FLIGHT.get();
-        if (state.depth > 0) {
-            state.depth--;
-        }
-        if (startNanos != 0L) {
-            finish(state, startNanos, thrown, builder, process);
-        } else if (state.what == null) {
-            state.what = builder; // a ProcessBuilder inside an entry point: its command is the spawn's
-        }
     }
 
     private static void finish(InFlight state, long startNanos, Throwable thrown, Object builder, Object process) {
@@ -219,7 +209,7 @@ public final class SpawnProbe {
         int tid;
         /** How many spawning calls this thread is inside; the outermost is the spawn. */
         int depth;
-        /** An entry point's first argument, for the command; null otherwise. */
+        /** The builder, or an entry point's first argument, for the command. */
         Object what;
 
         InFlight(Thread owner) {

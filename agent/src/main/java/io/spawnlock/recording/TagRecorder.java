@@ -30,6 +30,16 @@ public final class TagRecorder {
         this.tag = tag;
     }
 
+    /**
+     * Loads and links the histogram classes a tag uses, with a throwaway one: off the thread that creates the
+     * first tags, which the first spawn waits for.
+     */
+    public static void loadClasses() {
+        TagRecorder warm = new TagRecorder("");
+        warm.record(1);
+        warm.recorder.getIntervalHistogram().getTotalCount();
+    }
+
     public String tag() {
         return tag;
     }

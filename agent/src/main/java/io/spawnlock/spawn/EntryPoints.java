@@ -14,7 +14,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -23,7 +22,7 @@ import net.bytebuddy.utility.OpenedClassReader;
 /**
  * The spawns that do not go through {@code ProcessBuilder}: an application method that calls libjava's
  * fork/exec by its JNI symbol (NuProcess 3.x does, through JNA), and the entry points the application names
- * with {@code spawns=}. Each such method is rewritten at its class's first load ({@link EntryBracket}) and
+ * with {@code spawns=}. Each such method is rewritten at its class's first load ({@link SpawnBracket}) and
  * measured as a spawn, from its first call; its spawns count, fail, and are shown in dumps as any other.
  *
  * <p>Plain ASM only, so it is ready as early as the lock rewriter: a class held for it waits no longer.
@@ -157,7 +156,7 @@ public final class EntryPoints {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor,
                                                 boolean isInterface) {
-                        if (EntryBracket.isNativeSpawn(callee)) {
+                        if (ExecBracket.isForkAndExec(owner, callee)) {
                             entries.put(key, "it calls libjava's fork/exec by its JNI symbol");
                         }
                     }
@@ -168,23 +167,15 @@ public final class EntryPoints {
     }
 
     private static byte[] rewrite(byte[] classFile, Set<String> entries) {
-        ClassReader reader = OpenedClassReader.of(classFile);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (mv == null || !entries.contains(name + descriptor)) {
-                    return mv;
-                }
-                Type[] arguments = Type.getArgumentTypes(descriptor);
-                boolean object = arguments.length > 0 && (arguments[0].getSort() == Type.OBJECT
-                        || arguments[0].getSort() == Type.ARRAY);
-                int first = (access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
-                return new EntryBracket(mv, object ? first : -1);
+        return ClassRewrite.withAsm(classFile, (owner, access, name, descriptor, mv) -> {
+            if (!entries.contains(name + descriptor)) {
+                return mv;
             }
-        }, 0);
-        return writer.toByteArray();
+            Type[] arguments = Type.getArgumentTypes(descriptor);
+            boolean object = arguments.length > 0 && (arguments[0].getSort() == Type.OBJECT
+                    || arguments[0].getSort() == Type.ARRAY);
+            int first = (access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
+            return new SpawnBracket(new ExecBracket(mv), object ? first : -1);
+        });
     }
 }

@@ -1,28 +1,24 @@
 package io.spawnlock.spawn;
 
 import io.spawnlock.bytecode.ClassRewrite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.dynamic.ClassFileLocator;
-
-import static net.bytebuddy.matcher.ElementMatchers.isArray;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Rewrites the two JDK classes of the spawn path: advice inlined into {@code ProcessBuilder.start}, the
- * native call bracketed in {@code ProcessImpl}'s constructor.
+ * Rewrites the two JDK classes of the spawn path: {@code ProcessBuilder.start(Redirect[])} made a spawn
+ * ({@link SpawnBracket}, the builder as what its command is read from), the native call bracketed in
+ * {@code ProcessImpl}'s constructor ({@link ExecBracket}).
  *
- * <p>Both classes are rewritten once, ahead of time, from the boot loader's own class files: the first
- * spawn then pays an array comparison instead of ByteBuddy's work inside its measured {@code start()}.
+ * <p>Both classes are rewritten once, ahead of time, from java.base's own class files, with ByteBuddy's
+ * bundled ASM alone: a few milliseconds, nothing of ByteBuddy's machinery loaded. The first spawn then pays
+ * an array comparison inside its measured {@code start()}.
  */
 public final class SpawnClassRewriter {
-    private final ForkAndExecTiming forkAndExecTiming = new ForkAndExecTiming();
     /** internal name -> {original, rewritten} */
     private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
 
@@ -30,17 +26,15 @@ public final class SpawnClassRewriter {
     public void prepare() {
         for (String name : new String[] {SpawnClasses.PROCESS_BUILDER, SpawnClasses.PROCESS_IMPL}) {
             byte[] original;
-            try {
-                original = ClassFileLocator.ForClassLoader.ofBootLoader().locate(name.replace('/', '.')).resolve();
-            } catch (Exception e) {
+            try (InputStream in = Object.class.getModule().getResourceAsStream(name + ".class")) {
+                if (in == null) {
+                    throw new IllegalStateException("java.base has no " + name + ".class");
+                }
+                original = in.readAllBytes();
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot read the class file of " + name, e);
             }
-            byte[] rewritten = rewrite(name, original);
-            if (Arrays.equals(original, rewritten)) {
-                throw new IllegalStateException(name.replace('/', '.') + " has no method we know how to time"
-                        + " (ProcessBuilder.start(Redirect[]), a forkAndExec call in ProcessImpl's constructor)");
-            }
-            prepared.put(name, new byte[][] {original, rewritten});
+            prepared.put(name, new byte[][] {original, rewrite(name, original)});
         }
     }
 
@@ -53,16 +47,36 @@ public final class SpawnClassRewriter {
         return rewrite(internalName, original);
     }
 
-    private byte[] rewrite(String internalName, byte[] original) {
-        AsmVisitorWrapper visitor;
+    /** The class rewritten; throws when it has nothing this rewriter knows how to time. */
+    private static byte[] rewrite(String internalName, byte[] original) {
+        int[] rewritten = {0};
+        byte[] result;
         if (SpawnClasses.PROCESS_BUILDER.equals(internalName)) {
-            ClassLoader agentLoader = SpawnClassRewriter.class.getClassLoader();
-            visitor = Advice.to(ProcessBuilderStartAdvice.class, ClassFileLocator.ForClassLoader.of(agentLoader))
-                    .on(named("start").and(takesArguments(1)).and(takesArgument(0, isArray())));
+            result = ClassRewrite.withAsm(original, (owner, access, name, descriptor, mv) -> {
+                if (!name.equals("start") || !descriptor.startsWith("([") || (access & 0x0008) != 0) {
+                    return mv;
+                }
+                rewritten[0]++;
+                return new SpawnBracket(mv, 0); // the builder is this
+            });
         } else {
-            visitor = new AsmVisitorWrapper.ForDeclaredMethods().invokable(isConstructor(), forkAndExecTiming);
+            List<ExecBracket> brackets = new ArrayList<>();
+            result = ClassRewrite.withAsm(original, (owner, access, name, descriptor, mv) -> {
+                if (!name.equals("<init>")) {
+                    return mv;
+                }
+                ExecBracket b = new ExecBracket(mv);
+                brackets.add(b);
+                return b;
+            });
+            for (ExecBracket b : brackets) { // the rewrite has run through them all by now
+                rewritten[0] += b.calls();
+            }
         }
-        return ClassRewrite.apply(internalName.replace('/', '.'), original, ClassFileLocator.ForClassLoader.ofBootLoader(),
-                visitor);
+        if (rewritten[0] == 0) {
+            throw new IllegalStateException(internalName.replace('/', '.') + " has no method we know how to time"
+                    + " (ProcessBuilder.start(Redirect[]), a forkAndExec call in ProcessImpl's constructor)");
+        }
+        return result;
     }
 }

@@ -72,6 +72,7 @@ class EarlyGateTest {
     @Test
     void theExitHookRunsTheAgentsExitWorkOnceTheStartHasHandedItOver() throws Exception {
         boolean[] ran = new boolean[1];
+        gate.trigger(); // a spawn class loaded, say
         Thread hook = gate.exitHook();
         hook.start(); // the JVM exits while the agent is still starting
         Thread.sleep(100);
@@ -91,10 +92,48 @@ class EarlyGateTest {
     }
 
     @Test
-    void theStartingThreadItselfIsNeverHeld() {
-        gate.startedBy(Thread.currentThread());
+    void theStartingThreadItselfIsNeverHeld() throws Exception {
+        CompletableFuture<Long> took = new CompletableFuture<>();
+        gate.arm(() -> { // the start loads a held class itself, on the starter thread
+            long t0 = System.nanoTime();
+            gate.transform(null, "java/lang/ProcessBuilder", null, null, ORIGINAL);
+            took.complete(System.nanoTime() - t0);
+        });
+        gate.trigger();
+        assertTrue(took.get(5, TimeUnit.SECONDS) < TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Test
+    void aHeldClassStartsTheAgentAndWaitsForItsGate() throws Exception {
+        gate.arm(() -> gate.accept(CLASS_GATE, null));
         long t0 = System.nanoTime();
-        assertNull(gate.transform(null, "java/lang/ProcessBuilder", null, null, ORIGINAL));
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+        assertArrayEquals(REWRITTEN, gate.transform(null, "java/lang/ProcessImpl", null, null, ORIGINAL));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(EarlyGate.START_AFTER_MILLIS),
+                "started at once, not after the timer");
+    }
+
+    @Test
+    void anIdleJvmStartsTheAgentAfterTheDelay() throws Exception {
+        CompletableFuture<Long> startedAt = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        gate.arm(() -> startedAt.complete(System.nanoTime()));
+        long after = startedAt.get(5, TimeUnit.SECONDS) - t0;
+        assertTrue(after >= TimeUnit.MILLISECONDS.toNanos(EarlyGate.START_AFTER_MILLIS), "started after " + after + " ns");
+    }
+
+    @Test
+    void aJvmThatExitsBeforeAnythingAskedForTheAgentNeitherWaitsNorStartsIt() throws Exception {
+        boolean[] started = new boolean[1];
+        gate.arm(() -> started[0] = true);
+        Thread hook = gate.exitHook();
+        long t0 = System.nanoTime();
+        hook.start();
+        hook.join(5_000);
+        assertTrue(!hook.isAlive() && System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500), "the exit does not wait");
+        long t1 = System.nanoTime();
+        assertNull(gate.transform(null, "java/lang/ProcessBuilder", null, null, ORIGINAL), "a class loaded during the exit");
+        assertTrue(System.nanoTime() - t1 < TimeUnit.MILLISECONDS.toNanos(500), "is not held");
+        Thread.sleep(EarlyGate.START_AFTER_MILLIS + 200);
+        assertTrue(!started[0], "and the timer does not start the agent");
     }
 }

@@ -51,12 +51,12 @@ class SpawnProbeTest {
     @Test
     void successfulSpawnReportsWallAndExecTime() throws Exception {
         listen();
-        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.spawnBegin(null);
         Thread.sleep(2);
         SpawnProbe.execBegin();
         Thread.sleep(5);
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null, null, null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(1, calls.size());
         long[] c = calls.get(0);
         assertTrue(c[1] >= 5_000_000L, "exec " + c[1]);
@@ -77,44 +77,43 @@ class SpawnProbeTest {
             }
         });
         ProcessBuilder pb = new ProcessBuilder("/bin/true");
-        SpawnProbe.entryBegin(null);
-        long inner = SpawnProbe.spawnBegin();
-        assertEquals(0L, inner, "inside an entry point, start() is no spawn of its own");
+        SpawnProbe.spawnBegin(null); // an entry point whose first argument is no command
+        SpawnProbe.spawnBegin(pb); // start() inside it: no spawn of its own
         SpawnProbe.execBegin();
         Thread.sleep(2);
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(inner, null, pb, null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(0, calls.size());
-        SpawnProbe.entryEnd(null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(1, calls.size());
         assertTrue(calls.get(0)[1] >= 2_000_000L, "the inner native part is the entry point's: " + calls.get(0)[1]);
         assertSame(pb, builders.get(0));
-        SpawnProbe.entryEnd(null); // one exit too many: nothing, and the next spawn is whole again
-        long t0 = SpawnProbe.spawnBegin();
-        SpawnProbe.spawnEnd(t0, null, null, null);
+        SpawnProbe.spawnReturned(null); // one exit too many: nothing, and the next spawn is whole again
+        SpawnProbe.spawnBegin(null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(2, calls.size());
     }
 
     @Test
     void aThreadInForkAndExecShowsItsCpuAtTheStart() {
         listen();
-        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.spawnBegin(null);
         SpawnProbe.execBegin();
         SpawnProbe.InSpawn me = SpawnProbe.inSpawn().stream().filter(s -> s.thread == Thread.currentThread())
                 .findFirst().orElseThrow();
         assertEquals(42, me.execCpuStart);
         assertTrue(me.execSince > 0);
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null, null, null);
+        SpawnProbe.spawnReturned(null);
     }
 
     @Test
     void execThatThrowsStillCountsItsTime() throws Exception {
         listen();
-        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.spawnBegin(null);
         SpawnProbe.execBegin();
         Thread.sleep(3);
-        SpawnProbe.spawnEnd(t0, new IOException("error=2"), null, null);
+        SpawnProbe.spawnThrew(new IOException("error=2"));
         long[] c = calls.get(0);
         assertTrue(c[1] >= 3_000_000L, "exec " + c[1]);
         assertEquals(1, c[2]);
@@ -125,18 +124,18 @@ class SpawnProbeTest {
     @Test
     void failureBeforeExecHasNoExecTime() {
         listen();
-        long t = SpawnProbe.spawnBegin(); // a measured spawn first: the failed one must not inherit its CPU
+        SpawnProbe.spawnBegin(null); // a measured spawn first: the failed one must not inherit its CPU
         SpawnProbe.execBegin();
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t, null, null, null);
+        SpawnProbe.spawnReturned(null);
         calls.clear();
-        long t0 = SpawnProbe.spawnBegin();
-        SpawnProbe.spawnEnd(t0, new IndexOutOfBoundsException(), null, null);
+        SpawnProbe.spawnBegin(null);
+        SpawnProbe.spawnThrew(new IndexOutOfBoundsException());
         assertEquals(-1L, calls.get(0)[1]);
         assertEquals(-1L, calls.get(0)[3], "no CPU of an earlier spawn");
         // and the next spawn on this thread does not inherit anything
-        long t1 = SpawnProbe.spawnBegin();
-        SpawnProbe.spawnEnd(t1, null, null, null);
+        SpawnProbe.spawnBegin(null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(-1L, calls.get(1)[1]);
     }
 
@@ -149,21 +148,23 @@ class SpawnProbeTest {
                 throw boom;
             }
         });
-        long t0 = SpawnProbe.spawnBegin();
+        SpawnProbe.spawnBegin(null);
         SpawnProbe.execBegin(); // must not throw
         SpawnProbe.execEnd();
-        SpawnProbe.spawnEnd(t0, null, null, null);
+        SpawnProbe.spawnReturned(null);
         assertSame(boom, SpawnProbe.listenerFailure());
         assertTrue(calls.isEmpty() && nativeEnds.isEmpty(), "a dropped listener hears nothing more");
         listen();
-        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null, null, null);
+        SpawnProbe.spawnBegin(null);
+        SpawnProbe.spawnReturned(null);
         assertEquals(1, calls.size());
     }
 
     @Test
     void noListenerNoWork() {
         SpawnProbe.setListener(null);
-        SpawnProbe.spawnEnd(SpawnProbe.spawnBegin(), null, null, null);
+        SpawnProbe.spawnBegin(null);
+        SpawnProbe.spawnReturned(null);
         assertTrue(calls.isEmpty());
     }
 }

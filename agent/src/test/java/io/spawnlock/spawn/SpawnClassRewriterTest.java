@@ -36,9 +36,11 @@ class SpawnClassRewriterTest {
         List<String> calls = after.get(start);
         assertEquals(PROBE + ".spawnBegin", calls.get(0));
         assertEquals(1, calls.stream().filter((PROBE + ".spawnBegin")::equals).count());
-        // ByteBuddy inlines the exit advice once; normal and exceptional exits both reach it
-        assertEquals(PROBE + ".spawnEnd", calls.get(calls.size() - 1));
-        assertEquals(1, calls.stream().filter((PROBE + ".spawnEnd")::equals).count());
+        // every normal return tells the probe; the one handler after the body, every throw
+        assertEquals(ClassFiles.opcodeCount(original, start, 0xB0 /* ARETURN */),
+                calls.stream().filter((PROBE + ".spawnReturned")::equals).count());
+        assertEquals(PROBE + ".spawnThrew", calls.get(calls.size() - 1));
+        assertEquals(1, calls.stream().filter((PROBE + ".spawnThrew")::equals).count());
         for (Map.Entry<String, List<String>> m : before.entrySet()) {
             if (!m.getKey().equals(start)) {
                 assertEquals(m.getValue(), after.get(m.getKey()), m.getKey());

@@ -3,16 +3,20 @@ package io.spawnlock.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.spawnlock.e2e.fixtures.HelloApp;
+import io.spawnlock.e2e.fixtures.QuietApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Start-up races: the application's main runs while the agent's thread defines the probes, reads its
- * jar and loads ByteBuddy. Short-lived JVMs, many times over, must neither hang nor print anything.
+ * Start-up races: the application's main runs while the agent's thread defines the probes and reads its
+ * jar. Short-lived JVMs, many times over, must neither hang nor print anything. A JVM whose code neither
+ * spawns nor locks exits before anything asks for the agent: it never starts, and leaves no log.
  */
 class StartupTest {
     private static final int RUNS = 12;
@@ -31,7 +35,22 @@ class StartupTest {
             assertEquals("", r.stderr, r.toString());
         }
         try (Stream<Path> logs = Files.list(dir)) {
-            assertEquals(RUNS, logs.filter(p -> p.getFileName().toString().matches("spawnlock-\\d+\\.hlog")).count());
+            assertEquals(RUNS, logs.filter(p -> p.getFileName().toString().matches("spawnlock-\\d+\\.hlog")).count(),
+                    "its class calls start(): the agent started as it loaded, spawns or not");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aJvmThatNeverSpawnsNorLocksNeverStartsTheAgent(Jdks.Jdk jdk) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            ForkedJvm.Result r = ForkedJvm.on(jdk).agent(null).fixture(QuietApp.class).in(dir).run();
+            assertEquals(0, r.exitCode, r.toString());
+            assertEquals("hello\n", r.stdout, r.toString());
+            assertEquals("", r.stderr, r.toString());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.collect(Collectors.toList()), "no log, no dump directory: nothing was measured");
         }
     }
 }

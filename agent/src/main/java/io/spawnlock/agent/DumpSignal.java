@@ -1,0 +1,61 @@
+package io.spawnlock.agent;
+
+import java.util.Locale;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * The dump signal's handler while the agent has not started: the signal starts it instead of killing the
+ * JVM (the default action of SIGUSR1). Once the agent runs, its own handler takes the signal, and calls
+ * this one after it, which then does nothing. The dump itself is for the next signal.
+ */
+public final class DumpSignal implements SignalHandler {
+    /** The signals a dump may be tied to, and the default; compile-time constants the options read too. */
+    public static final String SIGNALS = "USR1,WINCH,URG";
+    public static final String DEFAULT = "USR1";
+    private final EarlyGate gate;
+
+    private DumpSignal(EarlyGate gate) {
+        this.gate = gate;
+    }
+
+    /** Installs the handler for the signal the options name (none with {@code signal=off} or a bad name). */
+    static void install(String options, EarlyGate gate) {
+        String name = signalOf(options);
+        if (name == null) {
+            return;
+        }
+        try {
+            Signal.handle(new Signal(name), new DumpSignal(gate));
+        } catch (RuntimeException | LinkageError e) {
+            // taken by the JVM, or no sun.misc: the agent says so when it starts and installs its own
+        }
+    }
+
+    /** The signal's name from the raw options ({@code signal=...}, else the default), or null for none. */
+    static String signalOf(String options) {
+        String value = DEFAULT;
+        if (options != null) {
+            for (String item : options.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq > 0 && item.substring(0, eq).trim().equals("signal")) {
+                    value = item.substring(eq + 1).trim().toUpperCase(Locale.ROOT);
+                }
+            }
+        }
+        if (value.startsWith("SIG")) {
+            value = value.substring(3);
+        }
+        for (String s : SIGNALS.split(",")) {
+            if (s.equals(value)) {
+                return value;
+            }
+        }
+        return null; // off, or a name the options will refuse
+    }
+
+    @Override
+    public void handle(Signal signal) {
+        gate.trigger();
+    }
+}
