@@ -102,10 +102,11 @@ public final class AgentCore {
     /** Why JNA is not the CPU source, when it is not; written by {@link #cpuSource}. */
     private final StringBuilder whyNotJna = new StringBuilder();
     /**
-     * The per-spawn CPU source (JNA, else the JDK's clock: 30-80 ms to load), loaded on the set-up thread
-     * while the agent thread starts the rest; the spawn classes wait for it a little (CPU_SOURCE_WAIT_MILLIS).
+     * The first per-spawn CPU source, the JDK's clock (~30 ms to load), loaded on the set-up thread while the
+     * agent thread starts the rest; the spawn classes wait for it a little (CPU_SOURCE_WAIT_MILLIS). JNA's
+     * getrusage, with the details, takes over once it has loaded.
      */
-    private final FutureTask<ThreadUsage> cpuSource = new FutureTask<>(() -> ThreadUsage.best(whyNotJna));
+    private final FutureTask<ThreadUsage> cpuSource = new FutureTask<>(ThreadUsage::jdkClock);
     private final java.util.concurrent.atomic.AtomicBoolean cpuSourceUsed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
@@ -347,8 +348,8 @@ public final class AgentCore {
         try {
             ThreadUsage usage = cpuSource.get();
             spawnRecorder.measureUsageWith(usage);
-            note("spawn CPU from " + usage.describe() + (whyNotJna.length() == 0 ? "" : "; JNA not used: " + whyNotJna)
-                    + "; measured from " + (System.currentTimeMillis() - startMillis) + " ms after the agent started");
+            note("spawn CPU from " + usage.describe() + "; measured from " + (System.currentTimeMillis() - startMillis)
+                    + " ms after the agent started");
         } catch (java.util.concurrent.ExecutionException e) {
             usageFailed(e.getCause());
         } catch (InterruptedException e) {
@@ -383,6 +384,12 @@ public final class AgentCore {
         // recording's classes loaded; then the rest.
         cpuSource.run();
         TagRecorder.loadClasses();
+        ThreadUsage best = null;
+        try {
+            best = ThreadUsage.best(whyNotJna); // JNA where it prints nothing, else the JDK's clock again
+        } catch (RuntimeException | LinkageError e) {
+            whyNotJna.append(AgentWarnings.describe(e));
+        }
         try {
             recordingReady.await();
         } catch (InterruptedException e) {
@@ -392,6 +399,13 @@ public final class AgentCore {
             return; // the agent could not start; it said so
         }
         useCpuSource();
+        if (best != null && best.detailed() && spawnRecorder.usageFailure() == null) {
+            spawnRecorder.measureUsageWith(best);
+            note("spawn CPU from " + best.describe() + "; measured from " + (System.currentTimeMillis() - startMillis)
+                    + " ms after the agent started (before, from the JDK's thread CPU clock)");
+        } else if (whyNotJna.length() > 0) {
+            note("JNA not used: " + whyNotJna + "; spawn CPU stays on the JDK's thread CPU clock");
+        }
         try {
             JfrEvents jfr = new JfrEvents(spawnLocks::deliverEachRelease);
             spawnRecorder.emitTo(jfr, options.args());

@@ -50,6 +50,14 @@ public abstract class ThreadUsage {
         return new JdkThreadUsage();
     }
 
+    /**
+     * The JDK's thread CPU clock alone: ready in ~30 ms where JNA takes 50-100 ms, so the first spawns have
+     * their CPU split while {@link #best} loads.
+     */
+    public static ThreadUsage jdkClock() {
+        return new JdkThreadUsage();
+    }
+
     /** What {@link #best} would choose in a JVM like this one, without loading anything; for doctor. */
     public static String plannedSource() {
         String refused = NativeAccess.refusal();

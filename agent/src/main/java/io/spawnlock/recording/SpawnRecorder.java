@@ -30,11 +30,15 @@ public final class SpawnRecorder implements SpawnListener {
     /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
     private volatile ThreadUsage usage;
     private volatile Throwable usageFailure;
-    /** Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end. */
+    /**
+     * Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end,
+     * then whether the start was read with a detailed source (the source may change in between: the JDK's
+     * clock first, JNA once loaded; both read the same CPU clock).
+     */
     private final ThreadLocal<long[]> readings = new ThreadLocal<long[]>() {
         @Override
         protected long[] initialValue() {
-            long[] r = new long[2 * ThreadUsage.FIELDS];
+            long[] r = new long[2 * ThreadUsage.FIELDS + 1];
             r[ThreadUsage.CPU] = -1;
             return r;
         }
@@ -108,6 +112,7 @@ public final class SpawnRecorder implements SpawnListener {
             if (!u.read(r, 0)) {
                 r[ThreadUsage.CPU] = -1;
             }
+            r[2 * ThreadUsage.FIELDS] = u.detailed() ? 1 : 0;
         } catch (RuntimeException | LinkageError e) {
             usageFailed(e);
             r[ThreadUsage.CPU] = -1;
@@ -145,7 +150,7 @@ public final class SpawnRecorder implements SpawnListener {
         cpu.record(onCpu);
         child.record(execNanos - onCpu);
         TagRecorder[] d = detail;
-        if (d != null) {
+        if (d != null && r[2 * ThreadUsage.FIELDS] == 1 && u.detailed()) {
             d[0].record(r[end + ThreadUsage.SYSTEM] - r[ThreadUsage.SYSTEM]);
             d[1].record(r[end + ThreadUsage.MINOR_FAULTS] - r[ThreadUsage.MINOR_FAULTS]);
             d[2].record(r[end + ThreadUsage.VOLUNTARY_SWITCHES] - r[ThreadUsage.VOLUNTARY_SWITCHES]);

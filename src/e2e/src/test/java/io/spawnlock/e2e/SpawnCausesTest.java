@@ -99,7 +99,8 @@ class SpawnCausesTest {
         Run plain = run(jdk, "plain", new String[0], "--threads", "1", "--duration", "2s", "--lock", "none");
         if (jdk.major >= 24) {
             assertTrue(plain.log.contains("spawn CPU from the JDK's thread CPU clock (exact total; no system/user split,"
-                    + " minor faults or context switches per spawn); JNA not used: JDK " + jdk.major), plain.log);
+                    + " minor faults or context switches per spawn); measured from "), plain.log);
+            assertTrue(plain.log.contains("JNA not used: JDK " + jdk.major), plain.log);
             assertTrue(!plain.counts.containsKey("spawn.cpu.sys"), plain.counts.toString());
         } else {
             assertTrue(plain.log.contains("spawn CPU from clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) through JNA"), plain.log);
@@ -119,6 +120,9 @@ class SpawnCausesTest {
         assertTrue(jna.log.contains("spawn CPU from clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) through JNA"), jna.log);
         assertTrue(jna.counts.getOrDefault("spawn.cpu.sys", 0L) > 0, jna.toString());
         assertTrue(jna.counts.getOrDefault("spawn.nvcsw", 0L) > 0, jna.counts.toString());
-        assertEquals(jna.counts.get("spawn.cpu"), jna.counts.get("spawn.cpu.sys"), jna.counts.toString());
+        // the first spawns may come while JNA loads, on the JDK's clock: CPU without the details
+        assertTrue(jna.log.contains("(before, from the JDK's thread CPU clock)"), jna.log);
+        assertTrue(jna.counts.get("spawn.cpu.sys") <= jna.counts.get("spawn.cpu")
+                && jna.counts.get("spawn.cpu.sys") >= jna.counts.get("spawn.cpu") / 2, jna.counts.toString());
     }
 }
