@@ -205,49 +205,41 @@ public final class AgentOptions {
     }
 
     private static List<String> lockSites(String value) {
-        List<String> sites = new ArrayList<>();
-        for (String site : value.split(";")) {
-            String s = site.trim();
+        return names(value, s -> isLockSite(s), "option locks: '%s' is not a lock site (use com.acme.Gate#start"
+                + " for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
+                "option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)");
+    }
+
+    /** The {@code spawns} entries, {@code com.acme.Launcher#launch}: methods measured as spawns of their own. */
+    private static List<String> entryPoints(String value) {
+        return names(value, s -> s.indexOf('#') > 0 && isLockSite(s), "option spawns: '%s' is not a method (use"
+                + " com.acme.Launcher#launch; every overload of the name is measured)",
+                "option spawns has no method (use com.acme.Launcher#launch)");
+    }
+
+    /** A {@code ;}-separated list of names, each {@code valid}; {@code bad} (with the name) and {@code none} say why not. */
+    private static List<String> names(String value, java.util.function.Predicate<String> valid, String bad, String none) {
+        List<String> names = new ArrayList<>();
+        for (String item : value.split(";")) {
+            String s = item.trim();
             if (s.isEmpty()) {
                 continue;
             }
-            if (!isLockSite(s)) {
-                throw new OptionException("option locks: '" + s + "' is not a lock site (use com.acme.Gate#start"
-                        + " for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)");
+            if (!valid.test(s)) {
+                throw new OptionException(String.format(Locale.ROOT, bad, s));
             }
-            sites.add(s);
+            names.add(s);
         }
-        if (sites.isEmpty()) {
-            throw new OptionException("option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)");
+        if (names.isEmpty()) {
+            throw new OptionException(none);
         }
-        return Collections.unmodifiableList(sites);
+        return Collections.unmodifiableList(names);
     }
 
     /** The class of a lock site, {@code com.acme.Gate} for {@code com.acme.Gate#start} and {@code com.acme.Gate.LOCK}. */
     public static String lockSiteClass(String site) {
         int hash = site.indexOf('#');
         return site.substring(0, hash >= 0 ? hash : site.lastIndexOf('.'));
-    }
-
-    /** The {@code spawns} entries, {@code com.acme.Launcher#launch}: methods measured as spawns of their own. */
-    private static List<String> entryPoints(String value) {
-        List<String> entries = new ArrayList<>();
-        for (String entry : value.split(";")) {
-            String e = entry.trim();
-            if (e.isEmpty()) {
-                continue;
-            }
-            int hash = e.indexOf('#');
-            if (hash < 0 || !isLockSite(e)) {
-                throw new OptionException("option spawns: '" + e + "' is not a method (use com.acme.Launcher#launch;"
-                        + " every overload of the name is measured)");
-            }
-            entries.add(e);
-        }
-        if (entries.isEmpty()) {
-            throw new OptionException("option spawns has no method (use com.acme.Launcher#launch)");
-        }
-        return Collections.unmodifiableList(entries);
     }
 
     /**

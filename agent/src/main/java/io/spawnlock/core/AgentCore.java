@@ -251,8 +251,6 @@ public final class AgentCore {
         if (options.discover() || !options.locks().isEmpty()) {
             lockTransformer = new LockClassTransformer(spawnLocks, options.locks(), spawnCalls, warnings, this::note);
             gate.rewriteApplicationClassesWith(lockTransformer);
-        } else {
-            gate.noLockRewriter();
         }
         loadedBeforeRewriters = inst.getAllLoadedClasses(); // every later load goes through the rewriters
         // Then what a spawn needs to be measured, so the spawn classes are let through as early as can be;

@@ -18,18 +18,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one transformer the agent registers, at premain, before ByteBuddy is even loaded.
+ * The transformer of the agent's core: registered at premain when the agent starts there, else handed the
+ * class loads by the launcher's early gate once the core has started.
  *
- * <p>ByteBuddy needs a few hundred milliseconds to start; doing that in premain would delay the
- * application's {@code main}. So the agent's thread prepares the rewriters while the application starts.
- * If the application loads {@code ProcessBuilder} or {@code ProcessImpl} before that is done, this gate
- * holds that class load until the spawn rewriter is ready (bounded), so no early spawn goes unmeasured. An
- * application class named by {@code locks=} or, with discovery on, one that calls a spawn entry point or
- * takes a lock ({@link ConstantPool#callsOrLocks}) is held until the lock rewriter alone is ready (about a
- * tenth of a second after start here), so it is rewritten before it first runs; so is a class named by
- * {@code spawns=} or one that calls libjava's fork/exec, for the spawn entry points ({@link EntryPoints}). A class let through
- * unchanged after the bound is retransformed once the rewriters are ready. Application classes go to the
- * lock rewriter once there is one.
+ * <p>The agent's thread prepares the rewriters while the application runs. A class load that must not run
+ * unmeasured waits (bounded) until all of them are ready and the spawn recorder listens, then goes through
+ * them: {@code ProcessBuilder}, {@code ProcessImpl} and the listening channel; an application class named
+ * by {@code locks=} or {@code spawns=}, one that calls libjava's fork/exec ({@link EntryPoints}), and, with
+ * discovery on, one that calls a spawn entry point or takes a lock ({@link ConstantPool#callsOrLocks}). One
+ * release for all: a main class that spawns at once does not wait a second time inside its first spawn.
+ * A class let through unchanged after the bound is retransformed once the rewriters are ready.
  */
 final class ClassGate implements ClassFileTransformer {
     private static final long MAX_GATE_WAIT_SECONDS = 3;
@@ -42,9 +40,11 @@ final class ClassGate implements ClassFileTransformer {
     private final Set<String> spawnOwners;
     private final boolean loadTimePass;
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+    /**
+     * Counted down once every rewriter is ready and the spawn recorder listens (or never will): one release
+     * for all held loads, so a class that spawns at once does not wait again inside its first spawn.
+     */
     private final CountDownLatch settled = new CountDownLatch(1);
-    /** Counted down once application classes have a lock rewriter (or never will). */
-    private final CountDownLatch lockRewriterSettled = new CountDownLatch(1);
     /** Whether the JDK's listening channel is to be rewritten (option {@code accept}). */
     private final boolean accepts;
     private volatile SpawnClassRewriter spawnRewriter;
@@ -99,12 +99,6 @@ final class ClassGate implements ClassFileTransformer {
     /** Hands application classes to {@code rewriter} from now on. */
     void rewriteApplicationClassesWith(ClassFileTransformer rewriter) {
         lockRewriter = rewriter;
-        lockRewriterSettled.countDown();
-    }
-
-    /** No lock rewriter is coming (discovery off, or it could not start): hold no application class for one. */
-    void noLockRewriter() {
-        lockRewriterSettled.countDown();
     }
 
     /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepareSpawnRewriter}. */
@@ -116,7 +110,6 @@ final class ClassGate implements ClassFileTransformer {
     void giveUp(Instrumentation inst) {
         inst.removeTransformer(this);
         settled.countDown();
-        lockRewriterSettled.countDown();
     }
 
     /**
@@ -133,14 +126,12 @@ final class ClassGate implements ClassFileTransformer {
                     + " instrumented (" + AgentWarnings.describe(t) + ")");
         } finally {
             settled.countDown();
-            lockRewriterSettled.countDown();
         }
     }
 
     /** Retransforms the classes this gate rewrites that were loaded before it had their rewriters. */
     void retransformWhatGotThrough(Instrumentation inst) {
         settled.countDown(); // should the spawn rewriter never have been prepared
-        lockRewriterSettled.countDown();
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
@@ -170,8 +161,8 @@ final class ClassGate implements ClassFileTransformer {
             if (loader != null) {
                 ClassFileTransformer locks = lockRewriter;
                 EntryPoints entries = entryPoints;
-                if ((locks == null || entries == null) && lockRewriterSettled.getCount() > 0 && holds(loader, className, classBeingRedefined, classfileBuffer)
-                        && await(lockRewriterSettled, className)) {
+                if ((locks == null || entries == null) && settled.getCount() > 0 && holds(loader, className, classBeingRedefined, classfileBuffer)
+                        && await(settled, className)) {
                     locks = lockRewriter;
                     entries = entryPoints;
                 }

@@ -104,10 +104,11 @@ public final class LockProbe {
     }
 
     private static void entering(Counters c, int id) {
+        long asked = System.nanoTime(); // first: the wait starts when the thread asks, not after our bookkeeping
         Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
-        h.pendingStart = System.nanoTime();
+        h.pendingStart = asked;
         h.pendingId = id; // last: a dump that sees it sees the start too
     }
 
@@ -488,11 +489,12 @@ public final class LockProbe {
 
     /** The slow path of a Lock: the thread may wait; it shows in dumps as waiting from now. */
     private static Held waiting(Counters c, Object lock, int id) {
+        long asked = System.nanoTime(); // first: the wait starts when the thread asks, not after our bookkeeping
         c.saw(lock);
         Held h = c.heldByCurrentThread();
         h.pendingSeq = c.acquisitions.get();
         c.arrivals.incrementAndGet();
-        h.pendingStart = System.nanoTime();
+        h.pendingStart = asked;
         h.pendingId = id;
         return h;
     }

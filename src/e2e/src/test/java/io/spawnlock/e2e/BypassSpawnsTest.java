@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,8 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,21 +57,8 @@ class BypassSpawnsTest {
     @BeforeAll
     static void compileTheProgramsAgainstEachSet() throws Exception {
         for (String set : SETS) {
-            List<String> jars;
-            try (Stream<Path> s = Files.list(LIBS.resolve(set))) {
-                jars = s.map(Path::toString).sorted().collect(Collectors.toList());
-            }
-            assertEquals(2, jars.size(), "NuProcess and JNA expected in " + LIBS.resolve(set) + ": " + jars);
-            String libs = String.join(File.pathSeparator, jars);
-            Path classes = Files.createDirectories(compiled.resolve(set));
-            List<String> args = new ArrayList<>(Arrays.asList("--release", "11", "-cp", libs, "-d", classes.toString()));
-            try (Stream<Path> s = Files.list(SOURCES.resolve("bypass"))) {
-                s.map(Path::toString).sorted().forEach(args::add);
-            }
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-            assertEquals(0, javac.run(null, diagnostics, diagnostics, args.toArray(new String[0])), diagnostics.toString());
-            CLASS_PATH.put(set, classes + File.pathSeparator + libs);
+            CLASS_PATH.put(set, LibrarySets.compile(LIBS.resolve(set), 2, "NuProcess and JNA", compiled.resolve(set),
+                    LibrarySets.sourcesIn(SOURCES.resolve("bypass"))));
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnlock.e2e.fixtures.IsolationApp;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +12,7 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,22 +43,14 @@ class DependencyIsolationTest {
     @BeforeAll
     static void compileTheApplicationAgainstEachSetOfItsOwnLibraries() throws Exception {
         for (String set : SETS) {
-            List<String> jars;
-            try (Stream<Path> s = Files.list(CLASH_LIBS.resolve(set))) {
-                jars = s.map(Path::toString).sorted().collect(Collectors.toList());
-            }
-            assertEquals(3, jars.size(), "HdrHistogram, ByteBuddy and JNA expected in " + CLASH_LIBS.resolve(set) + ": " + jars);
-            String libs = String.join(File.pathSeparator, jars);
-            Path classes = Files.createDirectories(compiled.resolve(set));
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-            int rc = javac.run(null, diagnostics, diagnostics, "--release", "11", "-cp", libs, "-d", classes.toString(),
-                    CLASH_SOURCES.resolve("clash/ClashApp.java").toString(),
-                    CLASH_SOURCES.resolve("clash/CustomLoaderMain.java").toString(),
-                    CLASH_SOURCES.resolve("clash/OtherAgent.java").toString());
-            assertEquals(0, rc, diagnostics.toString());
-            APP_CLASS_PATH.put(set, classes + File.pathSeparator + libs);
-            OTHER_AGENT.put(set, otherAgentJar(classes, jars.stream().filter(j -> j.contains("byte-buddy")).findFirst().orElseThrow()));
+            Path classes = compiled.resolve(set);
+            String classPath = LibrarySets.compile(CLASH_LIBS.resolve(set), 3, "HdrHistogram, ByteBuddy and JNA", classes,
+                    List.of(CLASH_SOURCES.resolve("clash/ClashApp.java"), CLASH_SOURCES.resolve("clash/CustomLoaderMain.java"),
+                            CLASH_SOURCES.resolve("clash/OtherAgent.java")));
+            APP_CLASS_PATH.put(set, classPath);
+            String byteBuddy = Arrays.stream(classPath.split(File.pathSeparator)).filter(j -> j.contains("byte-buddy"))
+                    .findFirst().orElseThrow();
+            OTHER_AGENT.put(set, otherAgentJar(classes, byteBuddy));
         }
     }
 
