@@ -182,6 +182,16 @@ public final class ForkedJvm {
             this.stderr = stderr;
         }
 
+        /**
+         * Whether anything on stderr came from the agent: a line of its own ({@code spawnlock: ...}), or a
+         * stack trace through its threads or classes. Not the word alone: a path into a checkout named
+         * {@code spawnlock} (JDK 25's warning about an application's JNA names its jar) is not the agent's.
+         */
+        public boolean agentPrinted() {
+            return stderr.lines().anyMatch(l -> l.startsWith("spawnlock:") || l.contains("io.spawnlock.")
+                    || l.contains("\"spawnlock-"));
+        }
+
         @Override
         public String toString() {
             return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\n--- stdout\n" + stdout
