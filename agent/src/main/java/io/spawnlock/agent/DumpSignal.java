@@ -6,8 +6,8 @@ import sun.misc.SignalHandler;
 
 /**
  * The dump signal's handler while the agent has not started: the signal starts it instead of killing the
- * JVM (the default action of SIGUSR1). Once the agent runs, its own handler takes the signal, and calls
- * this one after it, which then does nothing. The dump itself is for the next signal.
+ * JVM (the default action of SIGUSR1), and asks it for the dump once it has. Once the agent's dumps are set
+ * up, its own handler takes the signal and calls this one after it, which then does nothing.
  */
 public final class DumpSignal implements SignalHandler {
     /** The signals a dump may be tied to, and the default; compile-time constants the options read too. */
@@ -56,6 +56,18 @@ public final class DumpSignal implements SignalHandler {
 
     @Override
     public void handle(Signal signal) {
+        if (System.getProperty(HANDLED_PROPERTY) != null) {
+            return; // the agent's own handler has it, and calls this one as the handler before it
+        }
         gate.trigger();
+        try { // a thread of the JVM's own for this signal: it may wait
+            gate.awaitStart();
+        } catch (InterruptedException e) {
+            return;
+        }
+        Launcher.command("dump:SIG" + signal.getName() + " (before the agent had started)");
     }
+
+    /** Set by the agent once its dumps take the signal; a compile-time constant the core's copy reads the same. */
+    public static final String HANDLED_PROPERTY = "spawnlock.signal";
 }

@@ -109,18 +109,22 @@ public final class Launcher {
             int colon = options.indexOf(':');
             String command = options.substring(1, colon < 0 ? options.length() : colon);
             String nonce = colon < 0 ? "" : options.substring(colon + 1);
-            String answer;
-            try {
-                answer = String.valueOf(coreLoader().loadClass(CORE).getMethod("command", Object.class).invoke(null, command));
-            } catch (InvocationTargetException e) {
-                answer = "error: " + e.getCause();
-            } catch (Throwable t) {
-                answer = "error: " + t;
-            }
+            String answer = command(command);
             System.setProperty(REPLY_PROPERTY, nonce + " " + answer);
             return;
         }
         startAgent(options, inst, true, null);
+    }
+
+    /** Runs a command ({@code dump}, {@code dump:<trigger>}) in the agent's core, started; its answer. */
+    static String command(String name) {
+        try {
+            return String.valueOf(coreLoader().loadClass(CORE).getMethod("command", Object.class).invoke(null, name));
+        } catch (InvocationTargetException e) {
+            return "error: " + e.getCause();
+        } catch (Throwable t) {
+            return "error: " + t;
+        }
     }
 
     /** {@code java -jar spawnlock-agent.jar <command> ...}: the offline tools. */

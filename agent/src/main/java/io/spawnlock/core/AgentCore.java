@@ -59,7 +59,7 @@ public final class AgentCore {
     /** Set once the agent runs in a JVM; its value says which version, how it started and its log option. */
     public static final String RUNNING_PROPERTY = io.spawnlock.agent.Launcher.RUNNING_PROPERTY;
     public static final String DUMPS_PROPERTY = "spawnlock.dumps";
-    public static final String SIGNAL_PROPERTY = "spawnlock.signal";
+    public static final String SIGNAL_PROPERTY = io.spawnlock.agent.DumpSignal.HANDLED_PROPERTY;
     /** How long the spawn classes wait for the CPU source at most: the first spawns' split against their delay. */
     private static final long CPU_SOURCE_WAIT_MILLIS = 150;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
@@ -189,7 +189,10 @@ public final class AgentCore {
         if (core == null) {
             return "error: the agent does not run in this JVM";
         }
-        if (!"dump".equals(name)) {
+        String trigger = "dump command";
+        if (name instanceof String && ((String) name).startsWith("dump:")) { // the launcher's: a signal before the start
+            trigger = ((String) name).substring("dump:".length());
+        } else if (!"dump".equals(name)) {
             return "error: unknown command " + name;
         }
         try {
@@ -200,7 +203,7 @@ public final class AgentCore {
             Thread.currentThread().interrupt();
             return "error: interrupted";
         }
-        return core.dumps.requestAndWait("dump command", TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS));
+        return core.dumps.requestAndWait(trigger, TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS));
     }
 
 

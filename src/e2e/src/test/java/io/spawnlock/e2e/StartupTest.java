@@ -1,9 +1,11 @@
 package io.spawnlock.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnlock.e2e.fixtures.HelloApp;
 import io.spawnlock.e2e.fixtures.QuietApp;
+import io.spawnlock.e2e.fixtures.SleeperApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,5 +54,30 @@ class StartupTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(), files.collect(Collectors.toList()), "no log, no dump directory: nothing was measured");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void theDumpSignalBeforeTheAgentHasStartedStartsItAndGetsItsDump(Jdks.Jdk jdk) throws Exception {
+        Path dumps = dir.resolve("dumps");
+        Process app = ForkedJvm.on(jdk).agent("log=" + dir.resolve("s.hlog") + ",dumps=" + dumps)
+                .fixture(SleeperApp.class, "3000").in(dir).start();
+        ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(app.getErrorStream());
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(app.getInputStream()));
+        assertEquals("ready", out.readLine());
+        // well inside the first second: nothing has asked for the agent yet, and SIGUSR1's default is to kill
+        assertEquals(0, new ProcessBuilder("kill", "-USR1", Long.toString(app.pid())).start().waitFor());
+        assertEquals("done", out.readLine(), "the JVM lives on");
+        assertTrue(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        err.join();
+        assertEquals(0, app.exitValue(), "exit status (143 or 138 would be the signal's): " + err.text());
+        assertEquals("", err.text());
+        List<Path> written;
+        try (Stream<Path> files = Files.list(dumps)) {
+            written = files.collect(Collectors.toList());
+        }
+        assertEquals(1, written.size(), written.toString());
+        assertTrue(Files.readString(written.get(0)).contains("trigger: SIGUSR1 (before the agent had started)"),
+                Files.readString(written.get(0)));
     }
 }
