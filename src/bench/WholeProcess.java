@@ -23,13 +23,16 @@ import java.util.jar.Manifest;
  *       {@code start()} took, as the program itself measures it;</li>
  *   <li>{@code loop}: 2 threads x 6,000 spawns of {@code /bin/true} (POSIX_SPAWN), whole process; the last
  *       column is the time of each thread's second half, the steady state after warm-up, as the program
- *       measures it.</li>
+ *       measures it;</li>
+ *   <li>{@code alloc}: 3,000 spawns on one thread; the last column is the bytes that thread allocated per
+ *       spawn over the last 2,000 ({@code ThreadMXBean.getThreadAllocatedBytes}), in thousandths: the
+ *       agent's share is the difference to the plain arm.</li>
  * </ul>
  *
  * <p>Arms: no agent, an agent whose premain does nothing (the JVM's own price of any {@code -javaagent}), and
  * each agent jar given, interleaved run by run so that the machine's noise falls on all alike. Medians.
  *
- * <p>{@code java src/bench/WholeProcess.java <runs> <hello|first-spawn|loop> <options> <jar>... [-- <java-home>...]}
+ * <p>{@code java src/bench/WholeProcess.java <runs> <hello|first-spawn|loop|alloc> <options> <jar>... [-- <java-home>...]}
  */
 public class WholeProcess {
     public static void main(String[] args) throws Exception {
@@ -63,16 +66,26 @@ public class WholeProcess {
                 + " new ProcessBuilder(\"/bin/true\").start().waitFor(); } half[id] = System.nanoTime() - mid;"
                 + " } catch (Exception e) { throw new RuntimeException(e); } }); t[i].start(); }"
                 + " for (Thread x : t) x.join(); System.out.println(\"steady \" + Math.max(half[0], half[1])); } }");
+        // 3,000 spawns on one thread; prints the bytes that thread allocated per spawn over the last 2,000
+        Files.writeString(work.resolve("SpawnAlloc.java"), "public class SpawnAlloc { public static void main(String[] a)"
+                + " throws Exception { com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean)"
+                + " java.lang.management.ManagementFactory.getThreadMXBean(); long id = Thread.currentThread().getId();"
+                + " long from = 0; for (int i = 0; i < 3000; i++) { if (i == 1000) from = t.getThreadAllocatedBytes(id);"
+                + " Process p = new ProcessBuilder(\"/bin/true\").start(); p.waitFor(); p.getInputStream().close();"
+                + " p.getOutputStream().close(); p.getErrorStream().close(); }"
+                + " System.out.println(\"steady \" + (t.getThreadAllocatedBytes(id) - from) * 1000000L / 2000); } }");
         Files.writeString(work.resolve("EmptyAgent.java"), "public class EmptyAgent { public static void premain(String a,"
                 + " java.lang.instrument.Instrumentation i) { } }");
-        String main = mode.equals("hello") ? "Hello" : mode.equals("loop") ? "SpawnLoop" : "FirstSpawn";
+        String main = mode.equals("hello") ? "Hello" : mode.equals("loop") ? "SpawnLoop"
+                : mode.equals("alloc") ? "SpawnAlloc" : "FirstSpawn";
         System.out.printf(Locale.ROOT, "%-22s %-40s %10s %10s %12s %s%n", "jdk", "arm", "wall ms", "cpu ms",
-                mode.equals("hello") ? "" : mode.equals("loop") ? "steady ms" : "1st start ms", "stderr");
+                mode.equals("hello") ? "" : mode.equals("loop") ? "steady ms" : mode.equals("alloc") ? "B/spawn" : "1st start ms",
+                "stderr");
         for (String home : homes) {
             Path classes = work.resolve(home.replaceAll(".*/", ""));
             run(List.of(home + "/bin/javac", "--release", "11", "-d", classes.toString(),
                     work.resolve("Hello.java").toString(), work.resolve("FirstSpawn.java").toString(),
-                    work.resolve("SpawnLoop.java").toString(),
+                    work.resolve("SpawnLoop.java").toString(), work.resolve("SpawnAlloc.java").toString(),
                     work.resolve("EmptyAgent.java").toString()), work);
             Path emptyJar = classes.resolve("empty-agent.jar");
             writeAgentJar(emptyJar, classes.resolve("EmptyAgent.class"));

@@ -21,7 +21,7 @@ class WalkPacerTest {
     void walksThatFindNothingNewSlowDownToTheSlowestPaceAndANewSiteBringsBackTheFastest() {
         WalkPacer p = new WalkPacer(0);
         long now = 0;
-        long[] expectedGaps = {10, 20, 40, 80, 100, 100};
+        long[] expectedGaps = {10, 20, 40, 80, 160, 320, 640, 1000, 1000};
         for (long gap : expectedGaps) {
             assertTrue(p.claim(now));
             p.walked(now, false);
