@@ -34,15 +34,8 @@ public final class DumpSignal implements SignalHandler {
 
     /** The signal's name from the raw options ({@code signal=...}, else the default), or null for none. */
     static String signalOf(String options) {
-        String value = DEFAULT;
-        if (options != null) {
-            for (String item : options.split(",")) {
-                int eq = item.indexOf('=');
-                if (eq > 0 && item.substring(0, eq).trim().equals("signal")) {
-                    value = item.substring(eq + 1).trim().toUpperCase(Locale.ROOT);
-                }
-            }
-        }
+        String given = Launcher.option(options, "signal");
+        String value = given == null ? DEFAULT : given.toUpperCase(Locale.ROOT);
         if (value.startsWith("SIG")) {
             value = value.substring(3);
         }

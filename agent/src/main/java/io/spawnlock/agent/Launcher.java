@@ -77,17 +77,25 @@ public final class Launcher {
 
     /** Whether an option that must act before main is given: a key of the comma-separated list, not a substring. */
     static boolean startsInPremain(String options) {
+        return option(options, "strict") != null || option(options, "locks") != null || option(options, "spawns") != null;
+    }
+
+    /**
+     * The value of {@code key} in the raw, comma-separated options ("" for the key alone), or null when it is
+     * not given: what the launcher must know before the core has parsed them (the core says what is wrong).
+     */
+    static String option(String options, String key) {
         if (options == null) {
-            return false;
+            return null;
         }
+        String value = null;
         for (String item : options.split(",")) {
             int eq = item.indexOf('=');
-            String key = (eq < 0 ? item : item.substring(0, eq)).trim();
-            if (key.equals("strict") || key.equals("locks") || key.equals("spawns")) {
-                return true;
+            if ((eq < 0 ? item : item.substring(0, eq)).trim().equals(key)) {
+                value = eq < 0 ? "" : item.substring(eq + 1).trim();
             }
         }
-        return false;
+        return value;
     }
 
     /**

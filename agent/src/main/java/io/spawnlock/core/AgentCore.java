@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.accept.AcceptPaths;
+import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
 import io.spawnlock.config.TestFaults;
@@ -358,15 +359,33 @@ public final class AgentCore {
         }
     }
 
-    /** The application-class rewriters' pass over the classes loaded before they were installed, once. */
+    /**
+     * The application-class rewriters' pass over the classes loaded before they were installed, once: each
+     * class file read once for both, each class that either now rewrites retransformed once.
+     */
     private void catchUpWithLoadedClasses() {
-        if (loadedBeforeRewriters != null) {
-            entryPoints.catchUp(inst, loadedBeforeRewriters);
-            if (lockTransformer != null) {
-                lockTransformer.catchUp(inst, loadedBeforeRewriters);
+        Class<?>[] loaded = loadedBeforeRewriters;
+        loadedBeforeRewriters = null;
+        if (loaded == null) {
+            return;
+        }
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        List<Class<?>> changed = new ArrayList<>();
+        for (Class<?> c : loaded) {
+            ClassLoader loader = c.getClassLoader();
+            if (loader == null || loader == platform || loader == AgentCore.class.getClassLoader()
+                    || c.isArray() || c.isPrimitive()) {
+                continue;
+            }
+            String name = c.getName().replace('.', '/');
+            byte[] classFile = ClassRewrite.classFile(loader, name);
+            boolean spawns = entryPoints.caughtUp(loader, name, classFile);
+            boolean locks = lockTransformer != null && lockTransformer.caughtUp(loader, name, classFile);
+            if (spawns || locks) {
+                changed.add(c);
             }
         }
-        loadedBeforeRewriters = null;
+        LockClassTransformer.retransform(inst, changed, warnings);
     }
 
     /**

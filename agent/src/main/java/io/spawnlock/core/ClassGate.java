@@ -91,7 +91,7 @@ final class ClassGate implements ClassFileTransformer {
         preparingThread = thread;
     }
 
-    /** Makes the application's methods that spawn without ProcessBuilder spawns; call before the lock rewriter's settling. */
+    /** Makes the application's methods that spawn without ProcessBuilder spawns; call before {@link #prepareSpawnRewriter}. */
     void rewriteSpawnEntriesWith(EntryPoints rewriter) {
         entryPoints = rewriter;
     }

@@ -57,37 +57,25 @@ public final class LockClassTransformer implements ClassFileTransformer {
     }
 
     /**
-     * The load-time pass over the application classes loaded before this transformer was ready
-     * ({@code loadedBefore}, taken as it was installed: every later load came through {@link #transform}),
-     * read from their loaders' class files; those that now have spawn locks are retransformed. A method of
-     * theirs already running stays as it was until it is called again.
+     * The load-time pass over a class loaded before this transformer was ready, from its class file as its
+     * loader serves it; whether the class now has spawn locks and is to be retransformed. A method of it
+     * already running stays as it was until it is called again.
      */
-    public void catchUp(Instrumentation inst, Class<?>[] loadedBefore) {
-        if (loadTime == null) {
-            return;
-        }
-        List<Class<?>> changed = new ArrayList<>();
-        for (Class<?> c : loadedBefore) {
-            ClassLoader loader = c.getClassLoader();
-            String name = c.getName().replace('.', '/');
-            if (c.isArray() || c.isPrimitive() || !isApplication(loader, name)) {
-                continue;
-            }
-            byte[] bytes = ClassRewrite.classFile(loader, name);
-            if (bytes != null && learnAtLoad(loader, name, bytes)) {
-                changed.add(c);
-            }
-        }
-        retransform(inst, changed, warnings);
+    public boolean caughtUp(ClassLoader loader, String internalName, byte[] classFile) {
+        return loadTime != null && classFile != null && isApplication(loader, internalName)
+                && learnAtLoad(loader, internalName, classFile);
     }
 
-    /** Retransforms classes whose spawn locks changed; one that cannot be is one warning, and unmeasured. */
-    static void retransform(Instrumentation inst, Collection<Class<?>> classes, AgentWarnings warnings) {
+    /**
+     * Retransforms classes whose rewrite changed (spawn locks found, a spawning method found); one that
+     * cannot be is one warning, and unmeasured.
+     */
+    public static void retransform(Instrumentation inst, Collection<Class<?>> classes, AgentWarnings warnings) {
         for (Class<?> c : classes) {
             try {
                 inst.retransformClasses(c);
             } catch (Throwable t) {
-                warnings.warnOnce("lock-retransform " + c.getName(), "spawn locks in " + c.getName()
+                warnings.warnOnce("lock-retransform " + c.getName(), "the spawns and spawn locks in " + c.getName()
                         + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
             }
         }

@@ -2,8 +2,6 @@ package io.spawnlock.spawn;
 
 import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
-import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -60,11 +58,6 @@ public final class EntryPoints {
         transform(agentLoader, "", null, new byte[0]); // resolve the fast path before any class load needs it
     }
 
-    /** Internal names of the classes {@code spawns=} names: held at load until this rewriter is ready. */
-    public Set<String> namedClasses() {
-        return Collections.unmodifiableSet(named.keySet());
-    }
-
     /** The class rewritten, or null when none of its methods spawns this way. Never throws. */
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile) {
         if (loader == null || loader == agentLoader || className == null || classFile == null) {
@@ -106,35 +99,12 @@ public final class EntryPoints {
     }
 
     /**
-     * Retransforms the application classes loaded before this rewriter was ready that it would have
-     * rewritten: those named, and those whose class file calls libjava's fork/exec.
+     * Whether a class loaded before this rewriter was ready is one it would have rewritten: named, or one
+     * whose class file (as its loader serves it, or null) calls libjava's fork/exec.
      */
-    public void catchUp(Instrumentation inst, Class<?>[] loadedBefore) {
-        List<Class<?>> wanted = new ArrayList<>();
-        for (Class<?> c : loadedBefore) {
-            ClassLoader loader = c.getClassLoader();
-            if (loader == null || loader == agentLoader || loader == ClassLoader.getPlatformClassLoader()
-                    || c.isArray() || c.isPrimitive()) {
-                continue;
-            }
-            String name = c.getName().replace('.', '/');
-            if (named.containsKey(name)) {
-                wanted.add(c);
-                continue;
-            }
-            byte[] bytes = ClassRewrite.classFile(loader, name);
-            if (bytes != null && ConstantPool.callsMethodOf(bytes, NO_NAMES, NO_NAMES)) {
-                wanted.add(c);
-            }
-        }
-        for (Class<?> c : wanted) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                warnOnce.accept("spawns-retransform " + c.getName(), "spawns in " + c.getName() + " are not measured:"
-                        + " the class cannot be rewritten (" + t + ")");
-            }
-        }
+    public boolean caughtUp(ClassLoader loader, String internalName, byte[] classFile) {
+        return loader != null && loader != agentLoader && (named.containsKey(internalName)
+                || (classFile != null && ConstantPool.callsMethodOf(classFile, NO_NAMES, NO_NAMES)));
     }
 
     /** The methods to make spawns, {@code name+descriptor} -> why: named, or calling libjava's fork/exec. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Rewrites the two JDK classes of the spawn path: {@code ProcessBuilder.start(Redirect[])} made a spawn
@@ -53,7 +54,7 @@ public final class SpawnClassRewriter {
         byte[] result;
         if (SpawnClasses.PROCESS_BUILDER.equals(internalName)) {
             result = ClassRewrite.withAsm(original, (owner, access, name, descriptor, mv) -> {
-                if (!name.equals("start") || !descriptor.startsWith("([") || (access & 0x0008) != 0) {
+                if (!name.equals("start") || !descriptor.startsWith("([") || (access & Opcodes.ACC_STATIC) != 0) {
                     return mv;
                 }
                 rewritten[0]++;
