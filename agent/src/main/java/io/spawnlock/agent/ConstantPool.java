@@ -49,7 +49,7 @@ public final class ConstantPool {
      */
     public static boolean callsMethodOf(byte[] classFile, Set<String> owners, Set<String> methods) {
         try {
-            return scan(classFile, owners, methods, false);
+            return scan(classFile, owners, methods, false, false) != 0;
         } catch (RuntimeException e) { // a truncated or foreign file: the JVM will say what is wrong with it
             return false;
         }
@@ -58,7 +58,7 @@ public final class ConstantPool {
     /** Whether {@code classFile} calls one of {@code methods}, or takes a monitor, a Lock or a permit. */
     public static boolean callsOrLocks(byte[] classFile, Set<String> owners, Set<String> methods) {
         try {
-            return scan(classFile, owners, methods, true);
+            return scan(classFile, owners, methods, true, false) != 0;
         } catch (RuntimeException e) {
             return false;
         }
@@ -124,16 +124,36 @@ public final class ConstantPool {
         return offsets;
     }
 
-    private static boolean scan(byte[] b, Set<String> owners, Set<String> methods, boolean orLocks) {
+    /**
+     * Bits of {@link #flags}: the class calls libjava's fork/exec by its JNI symbol; it calls a spawning
+     * method (that one included) or takes a monitor, a Lock or a permit.
+     */
+    public static final int NATIVE_SPAWN = 1;
+    public static final int CALLS_OR_LOCKS = 2;
+
+    /**
+     * Both answers of one read of the constant pool, for a class load that asks both ({@link #NATIVE_SPAWN},
+     * {@link #CALLS_OR_LOCKS}); 0 for a malformed file.
+     */
+    public static int flags(byte[] classFile, Set<String> owners, Set<String> methods) {
+        try {
+            return scan(classFile, owners, methods, true, true);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static int scan(byte[] b, Set<String> owners, Set<String> methods, boolean orLocks, boolean allRefs) {
         if (b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
-            return false;
+            return 0;
         }
         int count = u2(b, 8);
         int[] offsets = offsets(b, count);
         if (offsets == null) {
-            return false;
+            return 0;
         }
         int at = offsets[0];
+        int found = 0;
         byte[] ownerKind = new byte[count]; // per Class entry, decided once
         for (int i = 1; i < count; i++) {
             int e = offsets[i];
@@ -143,7 +163,10 @@ public final class ConstantPool {
             int tag = b[e] & 0xFF;
             if (tag == METHODREF || tag == INTERFACE_METHODREF) {
                 if (isNativeSpawn(b, offsets[u2(b, offsets[u2(b, e + 3)] + 1)])) {
-                    return true;
+                    return NATIVE_SPAWN | CALLS_OR_LOCKS;
+                }
+                if (found != 0) {
+                    continue; // the rest is read only for a native call
                 }
                 int classIndex = u2(b, e + 1);
                 int classEntry = offsets[classIndex];
@@ -154,16 +177,16 @@ public final class ConstantPool {
                     int name = offsets[u2(b, classEntry + 1)];
                     ownerKind[classIndex] = orLocks && isGate(b, name) ? GATE : isOneOf(b, name, owners) ? OWNER : OTHER;
                 }
-                if (ownerKind[classIndex] == GATE) {
-                    return true;
-                }
-                if (ownerKind[classIndex] == OWNER && methods.contains(utf8(b, offsets[u2(b, classEntry + 1)]) + '.'
-                        + utf8(b, offsets[u2(b, offsets[u2(b, e + 3)] + 1)]))) {
-                    return true;
+                if (ownerKind[classIndex] == GATE || (ownerKind[classIndex] == OWNER && methods.contains(
+                        utf8(b, offsets[u2(b, classEntry + 1)]) + '.' + utf8(b, offsets[u2(b, offsets[u2(b, e + 3)] + 1)])))) {
+                    found = CALLS_OR_LOCKS;
+                    if (!allRefs) {
+                        return found;
+                    }
                 }
             }
         }
-        return orLocks && takesMonitor(b, at, offsets);
+        return found != 0 || (orLocks && takesMonitor(b, at, offsets)) ? CALLS_OR_LOCKS : 0;
     }
 
     private static final byte UNREAD = 0;

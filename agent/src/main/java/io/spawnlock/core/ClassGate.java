@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.agent.ConstantPool;
+import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.SpawnClassRewriter;
 import io.spawnlock.spawn.SpawnClasses;
@@ -9,7 +10,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -49,7 +49,7 @@ final class ClassGate implements ClassFileTransformer {
     private final boolean accepts;
     private volatile SpawnClassRewriter spawnRewriter;
     private volatile AcceptClassRewriter acceptRewriter;
-    private volatile ClassFileTransformer lockRewriter;
+    private volatile LockClassTransformer lockRewriter;
     private volatile EntryPoints entryPoints;
     private volatile Thread preparingThread;
     private final Queue<String> held = new ConcurrentLinkedQueue<>();
@@ -80,8 +80,7 @@ final class ClassGate implements ClassFileTransformer {
     /** What {@link #register} does before registering; for a gate that another transformer passes class loads to. */
     void resolve() {
         SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
-        ConstantPool.callsOrLocks(new byte[0], spawnOwners, spawnMethods);
-        ConstantPool.callsMethodOf(new byte[0], Collections.<String>emptySet(), Collections.<String>emptySet());
+        ConstantPool.flags(new byte[0], spawnOwners, spawnMethods);
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
     }
@@ -97,7 +96,7 @@ final class ClassGate implements ClassFileTransformer {
     }
 
     /** Hands application classes to {@code rewriter} from now on. */
-    void rewriteApplicationClassesWith(ClassFileTransformer rewriter) {
+    void rewriteApplicationClassesWith(LockClassTransformer rewriter) {
         lockRewriter = rewriter;
     }
 
@@ -159,18 +158,22 @@ final class ClassGate implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
             if (loader != null) {
-                ClassFileTransformer locks = lockRewriter;
+                LockClassTransformer locks = lockRewriter;
                 EntryPoints entries = entryPoints;
-                if ((locks == null || entries == null) && settled.getCount() > 0 && holds(loader, className, classBeingRedefined, classfileBuffer)
-                        && await(settled, className)) {
+                boolean application = loader != ClassGate.class.getClassLoader() && loader != platformLoader;
+                // the constant pool read once, for the hold and for both rewriters
+                int flags = application && classfileBuffer != null
+                        ? ConstantPool.flags(classfileBuffer, spawnOwners, spawnMethods) : 0;
+                if ((locks == null || entries == null) && settled.getCount() > 0
+                        && holds(className, classBeingRedefined, application, flags) && await(settled, className)) {
                     locks = lockRewriter;
                     entries = entryPoints;
                 }
                 byte[] spawning = entries == null ? null : entries.transform(loader, className, classBeingRedefined,
-                        classfileBuffer);
+                        classfileBuffer, (flags & ConstantPool.NATIVE_SPAWN) != 0);
                 byte[] bytes = spawning == null ? classfileBuffer : spawning;
-                byte[] locked = locks == null ? null
-                        : locks.transform(loader, className, classBeingRedefined, protectionDomain, bytes);
+                byte[] locked = locks == null ? null : locks.transform(loader, className, classBeingRedefined, bytes,
+                        (flags & ConstantPool.CALLS_OR_LOCKS) != 0);
                 return locked != null ? locked : spawning;
             }
             if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
@@ -200,15 +203,14 @@ final class ClassGate implements ClassFileTransformer {
      * {@code locks=} or {@code spawns=}, one that calls libjava's fork/exec, and, for the load-time pass, one
      * that calls a spawning method or takes a lock.
      */
-    private boolean holds(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile) {
+    private boolean holds(String className, Class<?> classBeingRedefined, boolean application, int flags) {
         if (heldApplicationClasses.contains(className)) {
             return true;
         }
-        if (classBeingRedefined != null || loader == ClassGate.class.getClassLoader() || loader == platformLoader) {
+        if (classBeingRedefined != null || !application) {
             return false;
         }
-        return loadTimePass ? ConstantPool.callsOrLocks(classFile, spawnOwners, spawnMethods)
-                : ConstantPool.callsMethodOf(classFile, Collections.<String>emptySet(), Collections.<String>emptySet());
+        return (flags & (loadTimePass ? ConstantPool.CALLS_OR_LOCKS : ConstantPool.NATIVE_SPAWN)) != 0;
     }
 
     /**

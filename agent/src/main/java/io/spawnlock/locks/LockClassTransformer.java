@@ -96,7 +96,13 @@ public final class LockClassTransformer implements ClassFileTransformer {
 
     /** The load-time pass over one class; whether it found spawn locks in it. */
     private boolean learnAtLoad(ClassLoader loader, String className, byte[] classFile) {
-        if (!ConstantPool.callsOrLocks(classFile, spawnCalls.owners(), spawnCalls.names())) {
+        return learnAtLoad(loader, className, classFile,
+                ConstantPool.callsOrLocks(classFile, spawnCalls.owners(), spawnCalls.names()));
+    }
+
+    /** The same, for a class whose constant pool was read already: whether it calls a spawning method or locks. */
+    private boolean learnAtLoad(ClassLoader loader, String className, byte[] classFile, boolean callsOrLocks) {
+        if (!callsOrLocks) {
             return false;
         }
         boolean here = false;
@@ -118,6 +124,16 @@ public final class LockClassTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        return transform(loader, className, classBeingRedefined, classfileBuffer, classfileBuffer != null
+                && spawnCalls != null && ConstantPool.callsOrLocks(classfileBuffer, spawnCalls.owners(), spawnCalls.names()));
+    }
+
+    /**
+     * The rewrite, for the class gate, which has read the class's constant pool once for every rewriter:
+     * {@code callsOrLocks} is {@link ConstantPool#callsOrLocks} of it, with the spawning methods known now.
+     */
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classfileBuffer,
+                            boolean callsOrLocks) {
         if (loader == null || className == null) {
             return null;
         }
@@ -125,7 +141,7 @@ public final class LockClassTransformer implements ClassFileTransformer {
             resolveConfigured(className, classfileBuffer);
         }
         if (loadTime != null && classBeingRedefined == null && classfileBuffer != null && isApplication(loader, className)) {
-            learnAtLoad(loader, className, classfileBuffer);
+            learnAtLoad(loader, className, classfileBuffer, callsOrLocks);
         }
         ClassLocks classLocks = locks.locksIn(className);
         if (classLocks == null) {

@@ -55,16 +55,22 @@ public final class EntryPoints {
         this.learner = learner;
         this.notes = notes;
         this.warnOnce = warnOnce;
-        transform(agentLoader, "", null, new byte[0]); // resolve the fast path before any class load needs it
+        transform(agentLoader, "", null, new byte[0], false); // resolve the fast path before any class load needs it
     }
 
-    /** The class rewritten, or null when none of its methods spawns this way. Never throws. */
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile) {
+    /**
+     * The class rewritten, or null when none of its methods spawns this way. Never throws.
+     *
+     * @param callsNativeSpawn whether its constant pool names libjava's fork/exec ({@link ConstantPool#NATIVE_SPAWN}
+     *                         of {@link ConstantPool#flags}), read once by the class gate for every rewriter
+     */
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
+                            boolean callsNativeSpawn) {
         if (loader == null || loader == agentLoader || className == null || classFile == null) {
             return null;
         }
         Set<String> names = named.getOrDefault(className, NO_NAMES);
-        if (names.isEmpty() && !ConstantPool.callsMethodOf(classFile, NO_NAMES, NO_NAMES)) {
+        if (names.isEmpty() && !callsNativeSpawn) {
             return null; // nearly every class: no named entry point, no call of libjava's fork/exec
         }
         try {

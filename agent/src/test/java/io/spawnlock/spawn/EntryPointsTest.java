@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnlock.ClassFiles;
+import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +57,17 @@ class EntryPointsTest {
 
         public int untouched(int x) {
             return x + 1;
+        }
+    }
+
+    /** Takes a monitor and calls nothing that spawns. */
+    static final class Locker {
+        static final Object LOCK = new Object();
+
+        static int locked(int x) {
+            synchronized (LOCK) {
+                return x + 1;
+            }
         }
     }
 
@@ -122,12 +135,18 @@ class EntryPointsTest {
                 notes::add, warnings::put);
     }
 
+    /** A class's first load as the class gate passes it: with its constant pool read once ({@link ConstantPool#flags}). */
+    private static byte[] load(EntryPoints e, ClassLoader loader, String internalName, byte[] classFile) {
+        boolean nativeSpawn = (ConstantPool.flags(classFile, Set.of(), Set.of()) & ConstantPool.NATIVE_SPAWN) != 0;
+        return e.transform(loader, internalName, null, classFile, nativeSpawn);
+    }
+
     /** An application's loader: not the one the agent's classes came from, which the rewriter leaves alone. */
     private final ClassLoader application = new ClassLoader(getClass().getClassLoader()) {};
 
     private Class<?> rewritten(EntryPoints e, Class<?> c) throws Exception {
         String internal = c.getName().replace('.', '/');
-        byte[] bytes = e.transform(application, internal, null, ClassFiles.of(c));
+        byte[] bytes = load(e, application, internal, ClassFiles.of(c));
         assertTrue(bytes != null, c + " was not rewritten");
         return ClassFiles.defineAlone(c.getName(), bytes, c.getClassLoader()); // verified as it is defined
     }
@@ -188,20 +207,29 @@ class EntryPointsTest {
     void aNamedMethodThatDoesNotExistIsOneWarning() {
         EntryPoints e = entryPoints(Named.class.getName() + "#nosuch");
         String internal = Named.class.getName().replace('.', '/');
-        assertNull(e.transform(application, internal, null, ClassFiles.of(Named.class)));
+        assertNull(load(e, application, internal, ClassFiles.of(Named.class)));
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.values().iterator().next().contains("#nosuch"), warnings.toString());
     }
 
     @Test
+    void oneReadOfTheConstantPoolAnswersBothQuestions() {
+        Set<String> none = Set.of();
+        assertEquals(ConstantPool.NATIVE_SPAWN | ConstantPool.CALLS_OR_LOCKS, ConstantPool.flags(ClassFiles.of(Bypass.class), none, none));
+        assertEquals(0, ConstantPool.flags(ClassFiles.of(LibJava.class), none, none), "no call, no lock");
+        assertEquals(ConstantPool.CALLS_OR_LOCKS, ConstantPool.flags(ClassFiles.of(Locker.class), none, none),
+                "a lock, no native call");
+    }
+
+    @Test
     void otherClassesAreLeftAlone() {
         EntryPoints e = entryPoints(Named.class.getName() + "#launch");
-        assertNull(e.transform(application, getClass().getName().replace('.', '/'), null,
-                ClassFiles.of(getClass())), "this test names the symbol in a string, never calls it");
-        assertNull(e.transform(application, LibJava.class.getName().replace('.', '/'), null,
-                ClassFiles.of(LibJava.class)), "declaring the symbol is not calling it");
-        assertNull(e.transform(getClass().getClassLoader(), Bypass.class.getName().replace('.', '/'), null,
-                ClassFiles.of(Bypass.class)), "the agent's own loader's classes are the agent's");
-        assertNull(e.transform(null, "java/lang/Thread", null, new byte[0]), "the boot loader's classes are the JDK's");
+        assertNull(load(e, application, getClass().getName().replace('.', '/'), ClassFiles.of(getClass())),
+                "this test names the symbol in a string, never calls it");
+        assertNull(load(e, application, LibJava.class.getName().replace('.', '/'), ClassFiles.of(LibJava.class)),
+                "declaring the symbol is not calling it");
+        assertNull(load(e, getClass().getClassLoader(), Bypass.class.getName().replace('.', '/'), ClassFiles.of(Bypass.class)),
+                "the agent's own loader's classes are the agent's");
+        assertNull(load(e, null, "java/lang/Thread", new byte[0]), "the boot loader's classes are the JDK's");
     }
 }
