@@ -26,13 +26,18 @@ import java.util.jar.Manifest;
  *       measures it;</li>
  *   <li>{@code alloc}: 3,000 spawns on one thread; the last column is the bytes that thread allocated per
  *       spawn over the last 2,000 ({@code ThreadMXBean.getThreadAllocatedBytes}), in thousandths: the
- *       agent's share is the difference to the plain arm.</li>
+ *       agent's share is the difference to the plain arm;</li>
+ *   <li>{@code unread-output}: OpenJDK's LotsOfOutput shape, a {@code cat /dev/zero} never read while the used
+ *       heap is sampled ten times 100 ms apart; the last column is how many samples grew by more than 1 MiB
+ *       (that test fails above 2);</li>
+ *   <li>{@code output-loop}: 3,000 spawns whose children each write 1 MiB, read and thrown away; the last
+ *       column is the growth of the heap left after a full GC, spawn 500 to 3,000, in bytes per spawn.</li>
  * </ul>
  *
  * <p>Arms: no agent, an agent whose premain does nothing (the JVM's own price of any {@code -javaagent}), and
  * each agent jar given, interleaved run by run so that the machine's noise falls on all alike. Medians.
  *
- * <p>{@code java src/bench/WholeProcess.java <runs> <hello|first-spawn|loop|alloc> <options> <jar>... [-- <java-home>...]}
+ * <p>{@code java src/bench/WholeProcess.java <runs> <hello|first-spawn|loop|alloc|unread-output|output-loop> <options> <jar>... [-- <java-home>...]}
  */
 public class WholeProcess {
     public static void main(String[] args) throws Exception {
@@ -74,18 +79,37 @@ public class WholeProcess {
                 + " Process p = new ProcessBuilder(\"/bin/true\").start(); p.waitFor(); p.getInputStream().close();"
                 + " p.getOutputStream().close(); p.getErrorStream().close(); }"
                 + " System.out.println(\"steady \" + (t.getThreadAllocatedBytes(id) - from) * 1000000L / 2000); } }");
+        // OpenJDK's LotsOfOutput shape: a child that writes without end, never read; the used heap sampled ten
+        // times, 100 ms apart. Prints how many samples grew by more than 1 MiB (that test fails above 2)
+        Files.writeString(work.resolve("UnreadOutput.java"), "public class UnreadOutput { public static void main(String[] a)"
+                + " throws Exception { Runtime r = Runtime.getRuntime(); Process p = new ProcessBuilder(\"cat\", \"/dev/zero\").start();"
+                + " long prev = r.totalMemory() - r.freeMemory(); int growing = 0; for (int i = 1; i < 10; i++) {"
+                + " Thread.sleep(100); long used = r.totalMemory() - r.freeMemory(); if (used > prev + 1048576) growing++;"
+                + " prev = used; } p.destroy(); p.waitFor(); System.out.println(\"steady \" + growing * 1000000L); } }");
+        // 3,000 spawns, each child writing 1 MiB that the parent reads and throws away; prints the growth of the
+        // heap left after a full GC from spawn 500 to spawn 3,000, in bytes per spawn
+        Files.writeString(work.resolve("OutputLoop.java"), "public class OutputLoop { static long live() {"
+                + " System.gc(); System.gc(); return java.lang.management.ManagementFactory.getMemoryMXBean()"
+                + ".getHeapMemoryUsage().getUsed(); } public static void main(String[] a) throws Exception { long from = 0;"
+                + " for (int i = 0; i < 3000; i++) { if (i == 500) from = live(); Process p = new ProcessBuilder(\"head\","
+                + " \"-c\", \"1048576\", \"/dev/zero\").start(); p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());"
+                + " p.waitFor(); p.getOutputStream().close(); p.getErrorStream().close(); }"
+                + " System.out.println(\"steady \" + (live() - from) * 1000000L / 2500); } }");
         Files.writeString(work.resolve("EmptyAgent.java"), "public class EmptyAgent { public static void premain(String a,"
                 + " java.lang.instrument.Instrumentation i) { } }");
         String main = mode.equals("hello") ? "Hello" : mode.equals("loop") ? "SpawnLoop"
-                : mode.equals("alloc") ? "SpawnAlloc" : "FirstSpawn";
+                : mode.equals("alloc") ? "SpawnAlloc" : mode.equals("unread-output") ? "UnreadOutput"
+                : mode.equals("output-loop") ? "OutputLoop" : "FirstSpawn";
         System.out.printf(Locale.ROOT, "%-22s %-40s %10s %10s %12s %s%n", "jdk", "arm", "wall ms", "cpu ms",
-                mode.equals("hello") ? "" : mode.equals("loop") ? "steady ms" : mode.equals("alloc") ? "B/spawn" : "1st start ms",
+                mode.equals("hello") ? "" : mode.equals("loop") ? "steady ms" : mode.equals("alloc") ? "B/spawn"
+                        : mode.equals("unread-output") ? "grew >1MiB" : mode.equals("output-loop") ? "live B/spawn" : "1st start ms",
                 "stderr");
         for (String home : homes) {
             Path classes = work.resolve(home.replaceAll(".*/", ""));
             run(List.of(home + "/bin/javac", "--release", "11", "-d", classes.toString(),
                     work.resolve("Hello.java").toString(), work.resolve("FirstSpawn.java").toString(),
                     work.resolve("SpawnLoop.java").toString(), work.resolve("SpawnAlloc.java").toString(),
+                    work.resolve("UnreadOutput.java").toString(), work.resolve("OutputLoop.java").toString(),
                     work.resolve("EmptyAgent.java").toString()), work);
             Path emptyJar = classes.resolve("empty-agent.jar");
             writeAgentJar(emptyJar, classes.resolve("EmptyAgent.class"));

@@ -10,6 +10,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Finds the locks a thread holds while it spawns, without stopping the world: the spawning thread walks
@@ -29,6 +31,7 @@ import java.util.stream.Collectors;
 public final class LockDiscovery {
     private static final int MAX_APPLICATION_FRAMES = 16;
     private static final int MAX_SEEN_SITES = 10_000;
+    private static final int MAX_FRAMES = 256;
     private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
 
     private final SpawnLocks locks;
@@ -37,7 +40,7 @@ public final class LockDiscovery {
     private final AgentWarnings warnings;
     private final Consumer<String> notes;
     private final ClassLoader agentLoader = LockDiscovery.class.getClassLoader();
-    private final Set<String> seenSites = ConcurrentHashMap.newKeySet();
+    private final Set<SiteKey> seenSites = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<CallSite> pending = new ConcurrentLinkedQueue<>();
     private final WalkPacer pacer = new WalkPacer(System.nanoTime());
     private volatile Thread worker;
@@ -65,45 +68,100 @@ public final class LockDiscovery {
         if (!pacer.claim(System.nanoTime())) {
             return;
         }
-        List<StackWalker.StackFrame> frames = WALKER.walk(s -> s.limit(256).collect(Collectors.toList()));
-        // The spawning call: the method the probe was called from (ProcessBuilder.start, or an application's
-        // entry point), then out through the JDK's own overloads of start and exec.
-        int spawnCall = -1;
-        for (int i = 0; i < frames.size(); i++) {
-            if (frames.get(i).getDeclaringClass() == SpawnProbe.class) {
-                spawnCall = i + 1;
+        Walk walk = new Walk();
+        WALKER.walk(walk);
+        pacer.walked(System.nanoTime(), walk.added);
+        Thread w = worker;
+        if (walk.added && w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
+     * One walk of a spawning thread's stack, innermost frame first, in a single pass that stops at the last
+     * frame it needs: no list of frames and no string per frame (a site already seen, the common case, costs
+     * a key of four references and a hash lookup).
+     */
+    private final class Walk implements Function<Stream<StackWalker.StackFrame>, Void> {
+        boolean added;
+
+        @Override
+        public Void apply(Stream<StackWalker.StackFrame> frames) {
+            // The spawning call is the method the probe was called from (ProcessBuilder.start, or an
+            // application's entry point), then out through the JDK's own overloads of start and exec.
+            StackWalker.StackFrame callee = null;
+            boolean inSpawnCall = false;
+            boolean probeSeen = false;
+            int applicationFrames = 0;
+            Iterator<StackWalker.StackFrame> it = frames.limit(MAX_FRAMES).iterator();
+            while (it.hasNext() && applicationFrames < MAX_APPLICATION_FRAMES) {
+                StackWalker.StackFrame f = it.next();
+                Class<?> type = f.getDeclaringClass();
+                if (type == SpawnProbe.class) { // the probe may appear more than once (nested spawning calls)
+                    probeSeen = true;
+                    inSpawnCall = false;
+                    callee = null;
+                    applicationFrames = 0;
+                    continue;
+                }
+                if (probeSeen && callee == null) {
+                    inSpawnCall = true; // the frame that called the probe
+                } else if (inSpawnCall && (type == ProcessBuilder.class || type == Runtime.class)) {
+                    // still inside the JDK's spawning overloads
+                } else if (inSpawnCall) {
+                    inSpawnCall = false;
+                    applicationFrames += visit(f, callee) ? 1 : 0;
+                } else if (probeSeen) {
+                    applicationFrames += visit(f, callee) ? 1 : 0;
+                }
+                callee = f;
             }
+            return null;
         }
-        while (spawnCall > 0 && spawnCall + 1 < frames.size()
-                && (frames.get(spawnCall + 1).getDeclaringClass() == ProcessBuilder.class
-                || frames.get(spawnCall + 1).getDeclaringClass() == Runtime.class)) {
-            spawnCall++;
-        }
-        if (spawnCall >= frames.size()) {
-            spawnCall = -1;
-        }
-        boolean added = false;
-        int applicationFrames = 0;
-        for (int i = spawnCall + 1; spawnCall >= 0 && i < frames.size() && applicationFrames < MAX_APPLICATION_FRAMES; i++) {
-            StackWalker.StackFrame f = frames.get(i);
+
+        /** Whether {@code f} is an application frame (counted), handing its call site over if it is new. */
+        private boolean visit(StackWalker.StackFrame f, StackWalker.StackFrame callee) {
             ClassLoader loader = f.getDeclaringClass().getClassLoader();
             if (loader == null || loader == ClassLoader.getPlatformClassLoader() || loader == agentLoader) {
-                continue; // JDK frames: their locks are not the application's to measure here
+                return false; // JDK frames: their locks are not the application's to measure here
             }
-            applicationFrames++;
-            String key = f.getClassName() + '#' + f.getMethodName() + f.getDescriptor() + '@' + f.getByteCodeIndex();
+            SiteKey key = new SiteKey(f.getDeclaringClass(), f.getMethodName(), f.getDescriptor(), f.getByteCodeIndex());
             if (seenSites.size() < MAX_SEEN_SITES && seenSites.add(key)) {
-                StackWalker.StackFrame callee = frames.get(i - 1);
                 pending.add(new CallSite(Thread.currentThread(), f.getDeclaringClass(), f.getMethodName(),
                         f.getDescriptor(), f.getLineNumber(), callee.getDeclaringClass(), callee.getMethodName(),
                         callee.getDescriptor()));
                 added = true;
             }
+            return true;
         }
-        pacer.walked(System.nanoTime(), added);
-        Thread w = worker;
-        if (added && w != null) {
-            LockSupport.unpark(w);
+    }
+
+    /** A call site already handed over: the method (class, name, descriptor) and the call's bytecode index. */
+    private static final class SiteKey {
+        final Class<?> type;
+        final String method;
+        final String descriptor;
+        final int bci;
+
+        SiteKey(Class<?> type, String method, String descriptor, int bci) {
+            this.type = type;
+            this.method = method;
+            this.descriptor = descriptor;
+            this.bci = bci;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof SiteKey)) {
+                return false;
+            }
+            SiteKey k = (SiteKey) o;
+            return type == k.type && bci == k.bci && method.equals(k.method) && descriptor.equals(k.descriptor);
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(type) * 31 + method.hashCode()) * 31 + bci;
         }
     }
 

@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Usage: {@code LockCost <agent jar> <rounds> <java home>...}
  */
 public final class LockCost {
-    private static final String[] BENCHMARKS = {"monitor", "reentrantLock", "clockRead"};
+    private static final String[] BENCHMARKS = {"monitor", "reentrantLock", "spawnPath", "spawnPathUnderLock", "clockRead"};
     /** Timestamps the probes take per acquire+release: entering, entered and exit for a monitor; acquired and released for a non-fair ReentrantLock taken at once. */
     private static final Map<String, Integer> CLOCK_READS = Map.of("monitor", 3, "reentrantLock", 2);
     private static final double TARGET_EXTRA_NANOS = 15;
@@ -62,6 +62,11 @@ public final class LockCost {
                 double a = median(agent.get(b));
                 table.append(String.format("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", jdk, b, p, a, a - p,
                         CLOCK_READS.get(b) * clock + TARGET_EXTRA_NANOS, median(alloc.get(b))));
+            }
+            for (String b : new String[] {"spawnPath", "spawnPathUnderLock"}) { // no bar on time: it is the spawn's
+                table.append(String.format("| %s | %s (no fork) | %.1f | %.1f | %.1f | | %.2f |%n", jdk, b,
+                        median(plain.get(b)), median(agent.get(b)), median(agent.get(b)) - median(plain.get(b)),
+                        median(alloc.get(b))));
             }
             table.append(String.format("| %s | clock read (`System.nanoTime`) | %.1f | %.1f | | | |%n", jdk,
                     median(plain.get("clockRead")), clock));
@@ -113,6 +118,9 @@ public final class LockCost {
                     throw new java.io.UncheckedIOException(e);
                 }
             }).collect(Collectors.joining("\n"));
+        }
+        if (!all.contains("Tag=spawn,")) {
+            throw new IllegalStateException("the agent did not measure the spawn path: no Tag=spawn, in " + logs);
         }
         for (String field : new String[] {"monitor", "lock"}) {
             String tag = "Tag=lock.hold." + LockSiteBenchmark.class.getName() + "." + field + ",";

@@ -46,6 +46,30 @@ public class LockSiteBenchmark {
         }
     }
 
+    /**
+     * The agent's whole path for one spawn, without the fork: a method that calls a method named as libjava's
+     * fork/exec is a spawning call to the agent (as NuProcess's is), and the call its native part. So this
+     * is what the agent adds to every spawn, timed and its allocation counted with no JDK spawn around it.
+     */
+    @Benchmark
+    public long spawnPath() {
+        return Java_java_lang_ProcessImpl_forkAndExec(++counter);
+    }
+
+    /** The same, under the measured monitor: the spawn is attributed to the lock held around it. */
+    @Benchmark
+    public long spawnPathUnderLock() {
+        synchronized (monitor) {
+            return Java_java_lang_ProcessImpl_forkAndExec(++counter);
+        }
+    }
+
+    /** Stands in for libjava's fork/exec: the agent knows the spawn by this name. */
+    @SuppressWarnings("checkstyle:MethodName")
+    private static long Java_java_lang_ProcessImpl_forkAndExec(long value) {
+        return value;
+    }
+
     /** One {@code System.nanoTime()}: what each timestamp the probes take costs on this machine. */
     @Benchmark
     public long clockRead() {
