@@ -3,6 +3,7 @@ package io.spawnlock.cli;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
 import io.spawnlock.recording.Units;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import org.HdrHistogram.Histogram;
  */
 final class CompareCommand {
     static final String USAGE = "usage: java -jar spawnlock-agent.jar compare [--format text|csv] [--tag GLOB]..."
-            + " [--tag-regex REGEX] [--from D] [--to D] <base-log> <new-log>";
+            + " [--tag-regex REGEX] [--from D] [--to D] [-o FILE] <base-log> <new-log>";
     private static final double[] PERCENTILES = {50, 90, 99, 100};
     private static final String[] NAMES = {"p50", "p90", "p99", "max"};
 
@@ -34,9 +35,9 @@ final class CompareCommand {
         ReportCommand.Request r;
         try {
             r = ReportCommand.parse(args);
-            if (r != null && (r.files.size() != 2 || r.intervals || r.output != null || r.format.equals("hgrm") || r.format.equals("html"))) {
+            if (r != null && (r.files.size() != 2 || r.intervals || r.format.equals("hgrm") || r.format.equals("html"))) {
                 throw new IllegalArgumentException(r.files.size() != 2 ? "needs exactly two logs, base then new"
-                        : "takes --format text|csv, --tag, --tag-regex, --from and --to");
+                        : "takes --format text|csv, --tag, --tag-regex, --from, --to and -o");
             }
         } catch (IllegalArgumentException e) {
             err.println("spawnlock: compare: " + e.getMessage() + " (" + USAGE + ")");
@@ -52,15 +53,31 @@ final class CompareCommand {
         ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, ReportCommand.totalsInto(next), "compare", err);
         Set<String> tags = new LinkedHashSet<>(base.keySet());
         tags.addAll(next.keySet());
-        if (r.format.equals("csv")) {
-            printCsv(tags, base, next);
-        } else {
-            printTable(tags, base, next);
+        int status = ok ? Cli.OK : Cli.USAGE;
+        if (r.output == null) {
+            print(r, tags, base, next, out);
+            return status;
         }
-        return ok ? Cli.OK : Cli.USAGE;
+        try (OutputFile o = OutputFile.open(r.output, r.files)) {
+            print(r, tags, base, next, o.stream());
+            o.commit();
+            return status;
+        } catch (IOException e) {
+            err.println("spawnlock: compare: cannot write " + r.output + " (" + e.getMessage() + ")");
+            return Cli.USAGE;
+        }
     }
 
-    private void printTable(Set<String> tags, Map<String, Histogram> base, Map<String, Histogram> next) {
+    private static void print(ReportCommand.Request r, Set<String> tags, Map<String, Histogram> base,
+                              Map<String, Histogram> next, PrintStream out) {
+        if (r.format.equals("csv")) {
+            printCsv(tags, base, next, out);
+        } else {
+            printTable(tags, base, next, out);
+        }
+    }
+
+    private static void printTable(Set<String> tags, Map<String, Histogram> base, Map<String, Histogram> next, PrintStream out) {
         int width = Math.max(12, tags.stream().mapToInt(String::length).max().orElse(0));
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9s %9s", "tag",
                 "count", "count.new"));
@@ -84,7 +101,7 @@ final class CompareCommand {
         }
     }
 
-    private void printCsv(Set<String> tags, Map<String, Histogram> base, Map<String, Histogram> next) {
+    private static void printCsv(Set<String> tags, Map<String, Histogram> base, Map<String, Histogram> next, PrintStream out) {
         StringBuilder head = new StringBuilder("tag,unit,count_base,count_new");
         for (String n : NAMES) {
             head.append(',').append(n).append("_base,").append(n).append("_new,").append(n).append("_ratio");

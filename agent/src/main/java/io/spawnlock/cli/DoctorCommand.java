@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +49,38 @@ final class DoctorCommand {
             return Cli.USAGE;
         }
         String pid = args.length == 0 ? null : args[0];
-        int status = Doctor.run(pid, out, err);
-        if (status == Cli.OK && pid != null) {
-            recorded(pid);
+        List<String> warnings = new ArrayList<>();
+        int status = Doctor.run(pid, out, err, warnings);
+        if (status != Cli.OK) {
+            return status;
         }
+        SpawnBreakdown recorded = pid == null ? null : recorded(pid);
+        out.println();
+        out.println("Verdict: " + verdict(recorded, warnings));
         return status;
     }
 
-    private void recorded(String pid) {
+    /** One verdict: what the agent recorded first (it is what happened), else the settings. */
+    static String verdict(SpawnBreakdown recorded, List<String> warnings) {
+        String settings = warnings.isEmpty() ? null : warnings.size() == 1 ? "1 warning in the settings above"
+                : warnings.size() + " warnings in the settings above";
+        if (recorded != null && recorded.cause() != SpawnBreakdown.Cause.NONE) {
+            return recorded.verdict() + ", as the agent recorded it" + (settings == null ? "" : "; and " + settings);
+        }
+        if (settings != null) {
+            return settings + (recorded == null ? "" : "; what the agent recorded is not slow");
+        }
+        return recorded == null ? "nothing in the settings slows spawns" : "nothing slows spawns, in the settings or in what the agent recorded";
+    }
+
+    /** What the agent recorded in the process, printed; its breakdown, or null when there is none. */
+    private SpawnBreakdown recorded(String pid) {
         out.println();
         StringBuilder why = new StringBuilder();
         Path log = agentLog(pid, why);
         if (log == null) {
             out.println("Recorded: nothing to read (" + why + ")");
-            return;
+            return null;
         }
         Map<String, Histogram> byTag = new LinkedHashMap<>();
         ReportCommand.read(log, new ReportCommand.Request(), ReportCommand.totalsInto(byTag), "doctor", err);
@@ -77,6 +96,7 @@ final class DoctorCommand {
             breakdown.lines().forEach(out::println);
         }
         Herds.lines(byTag).forEach(out::println);
+        return breakdown;
     }
 
     /** The log the spawnlock agent on the process's command line writes, or null with the reason in {@code why}. */

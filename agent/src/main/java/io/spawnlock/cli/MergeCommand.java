@@ -3,13 +3,7 @@ package io.spawnlock.cli;
 import io.spawnlock.config.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -78,15 +72,10 @@ final class MergeCommand {
             err.println("spawnlock: merge: " + e.getMessage() + " (" + USAGE + ")");
             return Cli.USAGE;
         }
-        Path target = Paths.get(output);
-        if (Files.exists(target)) {
-            err.println("spawnlock: merge: " + target + " exists; remove it or choose another name");
-            return Cli.USAGE;
-        }
-        return merge(files, target, gridMillis);
+        return merge(files, output, gridMillis);
     }
 
-    private int merge(List<String> files, Path target, long grid) {
+    private int merge(List<String> files, String target, long grid) {
         boolean ok = true;
         List<Input> inputs = new ArrayList<>();
         try {
@@ -109,19 +98,10 @@ final class MergeCommand {
                     }
                 }
             }
-            Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".merge-", ".hlog");
-            try {
-                long intervals;
-                try (PrintStream ps = new PrintStream(Files.newOutputStream(temp), false, StandardCharsets.UTF_8.name())) {
-                    intervals = write(ps, inputs, files, start == Long.MAX_VALUE ? System.currentTimeMillis() : start, grid);
-                    if (ps.checkError()) {
-                        throw new IOException("write failed");
-                    }
-                }
-                moveIntoPlace(temp, target);
+            try (OutputFile o = OutputFile.open(target, files)) {
+                long intervals = write(o.stream(), inputs, files, start == Long.MAX_VALUE ? System.currentTimeMillis() : start, grid);
+                o.commit();
                 out.println("merged " + files.size() + " logs into " + target + ": " + intervals + " intervals");
-            } finally {
-                Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
             err.println("spawnlock: merge: cannot write " + target + " (" + e.getMessage() + ")");
@@ -191,16 +171,6 @@ final class MergeCommand {
             });
             sum.add(i.histogram);
             advance(next);
-        }
-    }
-
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(target + " appeared meanwhile");
         }
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -84,8 +83,17 @@ final class ReportCommand {
             out.println(HELP);
             return Cli.OK;
         }
-        try (PrintStream target = open(r.output)) {
-            return report(r, target);
+        if (r.output == null) {
+            try (PrintStream target = new PrintStream(new NonClosing(out), false, StandardCharsets.UTF_8.name())) {
+                return report(r, target);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // UTF-8 is always there
+            }
+        }
+        try (OutputFile o = OutputFile.open(r.output, r.files)) {
+            int status = report(r, o.stream());
+            o.commit();
+            return status;
         } catch (IOException e) {
             err.println("spawnlock: report: cannot write " + r.output + " (" + e.getMessage() + ")");
             return Cli.USAGE;
@@ -172,14 +180,6 @@ final class ReportCommand {
             regex.append(part.equals("*") ? ".*" : part.equals("?") ? "." : Pattern.quote(part));
         }
         return Pattern.compile(regex.toString());
-    }
-
-    private PrintStream open(String output) throws IOException {
-        if (output == null) {
-            return new PrintStream(new NonClosing(out), false, StandardCharsets.UTF_8.name());
-        }
-        Path path = Paths.get(output);
-        return new PrintStream(Files.newOutputStream(path), false, StandardCharsets.UTF_8.name());
     }
 
     private int report(Request r, PrintStream target) {

@@ -10,8 +10,11 @@ import java.util.List;
 public final class Doctor {
     private Doctor() {}
 
-    /** @param pid a process id, or null for the JVM running the doctor (the machine's defaults) */
-    public static int run(String pid, PrintStream out, PrintStream err) {
+    /**
+     * @param pid      a process id, or null for the JVM running the doctor (the machine's defaults)
+     * @param warnings receives the text of each warning found in the settings
+     */
+    public static int run(String pid, PrintStream out, PrintStream err, List<String> warnings) {
         if (pid != null && !pid.matches("[0-9]+")) {
             err.println("spawnlock: doctor: '" + pid + "' is not a process id (usage: doctor [<pid>])");
             return 2;
@@ -39,6 +42,9 @@ public final class Doctor {
         List<Rules.Finding> findings = Rules.check(f);
         for (Rules.Finding finding : findings) {
             out.println(finding);
+            if (finding.level.equals("warn")) {
+                warnings.add(finding.text);
+            }
         }
         return 0;
     }

@@ -82,7 +82,7 @@ final class Rules {
                     + " here, which makes every timed lock and spawn measurement slower", "prefer tsc or kvm-clock if the platform offers it"));
         }
         if (findings.isEmpty()) {
-            findings.add(new Finding("ok", "nothing found that slows spawns: " + f.launchMechanism
+            findings.add(new Finding("ok", "nothing in the settings slows spawns: " + f.launchMechanism
                     + (f.openDescriptors >= 0 ? ", " + f.openDescriptors + " open descriptors" : ""), null));
         }
         return findings;

@@ -100,6 +100,8 @@ public final class SpawnBreakdown {
      * but at ~5% of the native part (FORK: 30-45%, at least 16% loaded).
      */
     private static final double PAGE_TABLE_CPU_SHARE = 0.15;
+    /** Line width of the cause and advice. */
+    private static final int WIDTH = 100;
     /** A hold per acquisition this many times the spawn under it is not the spawn's doing. */
     private static final double HELD_ACROSS_FACTOR = 5;
 
@@ -148,7 +150,45 @@ public final class SpawnBreakdown {
             lines.add(String.format(Locale.ROOT, "  %-34s %9s %4.0f%%%s", p.label, Units.nanos(m),
                     total > 0 ? 100 * m / total : 0, detail(p)));
         }
-        lines.add("Cause: " + explain());
+        // The cause, then each piece of advice, on lines of their own, wrapped for a terminal.
+        String[] parts = ("Cause: " + explain()).split(" (?=Advice: |Each spawn under it )");
+        for (String part : parts) {
+            lines.addAll(wrap(part, WIDTH, "        "));
+        }
+        return lines;
+    }
+
+    /** The verdict in a few words: the cause's name, and the lock's where a lock is the cause. */
+    public String verdict() {
+        Cause cause = cause();
+        String lock = mostWaitedLock == null ? "a spawn lock" : mostWaitedLock;
+        switch (cause) {
+            case LOCK_CONVOY:
+                return "lock convoy on " + lock;
+            case LOCK_HELD_ACROSS_CHILD:
+                return "lock held across the child's run: " + lock;
+            default:
+                String text = explain(cause);
+                return text.substring(0, text.indexOf(':'));
+        }
+    }
+
+    /** Lines of at most {@code width} characters, broken at spaces (a longer word stands alone). */
+    static List<String> wrap(String text, int width, String indent) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() == 0) {
+                line.append(word);
+            } else if (line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+                line.append(indent).append(word);
+            } else {
+                line.append(' ').append(word);
+            }
+        }
+        lines.add(line.toString());
         return lines;
     }
 
@@ -201,7 +241,8 @@ public final class SpawnBreakdown {
                 return "waiting for the child or the kernel: exec of the program, or forks serialized in the kernel"
                         + " (concurrent spawns). Advice: spawn less often or from fewer threads at once.";
             default:
-                return "none: most of start() is Java around the native call (pipes, streams, checks).";
+                return "nothing slow in the native part: most of start() is Java around the native call (pipes,"
+                        + " streams, checks).";
         }
     }
 

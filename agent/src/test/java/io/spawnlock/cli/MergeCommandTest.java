@@ -1,5 +1,6 @@
 package io.spawnlock.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,12 +93,21 @@ class MergeCommandTest extends CliTest {
     }
 
     @Test
-    void anExistingOutputIsNeverOverwritten() throws Exception {
-        Path merged = Files.write(dir.resolve("m.hlog"), "keep me".getBytes(StandardCharsets.UTF_8));
-        assertEquals(2, run("merge", hostA().toString(), "-o", merged.toString()));
-        assertEquals("keep me", Files.readString(merged));
-        assertTrue(err().contains("exists; remove it or choose another name"));
+    void anExistingOutputIsReplacedWholeAndAnInputOrAFifoIsRefused() throws Exception {
+        Path merged = Files.write(dir.resolve("m.hlog"), "old".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, run("merge", hostA().toString(), "-o", merged.toString()));
+        assertEquals(6, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))
+                .mapToLong(i -> i.histogram.getTotalCount()).sum(), "replaced by the merge, as report -o does");
+        Path a = hostA();
+        byte[] before = Files.readAllBytes(a);
+        assertEquals(2, run("merge", a.toString(), hostB().toString(), "-o", a.toString()));
+        assertTrue(err().contains("cannot write " + a + " (it is one of the inputs)"), err());
+        assertArrayEquals(before, Files.readAllBytes(a), "an input is never written");
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(2, run("merge", a.toString(), "-o", fifo.toString()));
+        assertTrue(err().contains("(not a regular file; give the path of a file to write)"), err());
         assertEquals(2, run("merge", hostA().toString()));
-        assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith(".merge-")), "no temp file left");
+        assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp file left");
     }
 }

@@ -147,6 +147,15 @@ class ReportCommandTest extends CliTest {
         assertEquals(0, run("report", "--format", "csv", "-o", target.toString(), sampleLog().toString()));
         assertEquals("", out());
         assertTrue(Files.readString(target).startsWith("tag,unit,count"));
+        assertEquals(0, run("report", "-o", target.toString(), sampleLog().toString()));
+        assertTrue(Files.readString(target).startsWith("tag "), "an existing file is replaced whole");
+        assertEquals(0, run("compare", "-o", target.toString(), sampleLog().toString(), sampleLog().toString()));
+        assertTrue(Files.readString(target).startsWith("tag "), "compare writes -o as report does");
+        assertEquals("", out());
+        Path input = sampleLog();
+        String before = Files.readString(input);
+        assertEquals(2, run("report", "-o", input.toString(), input.toString()));
+        assertEquals(before, Files.readString(input), "an input is never written");
     }
 
     @Test

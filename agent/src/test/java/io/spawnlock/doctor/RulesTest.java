@@ -30,7 +30,7 @@ class RulesTest {
 
     @Test
     void aHealthyProcessIsOk() {
-        assertEquals(List.of("[ok] nothing found that slows spawns: POSIX_SPAWN, 20 open descriptors"), findings(healthy()));
+        assertEquals(List.of("[ok] nothing in the settings slows spawns: POSIX_SPAWN, 20 open descriptors"), findings(healthy()));
     }
 
     @Test

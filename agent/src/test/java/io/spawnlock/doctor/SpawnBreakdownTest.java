@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +28,31 @@ class SpawnBreakdownTest {
         record("spawn.child", child, n);
     }
 
+    /** The cause and its advice as one text: the lines from "Cause: " on, joined again. */
     private String causeLine() {
-        return SpawnBreakdown.of(tags).lines().stream().filter(l -> l.startsWith("Cause: ")).findFirst().orElseThrow();
+        List<String> lines = SpawnBreakdown.of(tags).lines();
+        int from = lines.indexOf(lines.stream().filter(l -> l.startsWith("Cause: ")).findFirst().orElseThrow());
+        return lines.subList(from, lines.size()).stream().map(String::trim).collect(Collectors.joining(" "));
+    }
+
+    @Test
+    void theCauseAndEachAdviceStandOnLinesOfAtMostAHundredCharacters() {
+        spawns(100, 154 * MS, 190 * MS, 2 * MS);
+        record("spawn.lockwait", 900 * MS, 100);
+        record("lock.wait.com.acme.Gate#start", 900 * MS, 100);
+        List<String> lines = SpawnBreakdown.of(tags).lines();
+        List<String> cause = lines.subList(5, lines.size());
+        assertTrue(cause.get(0).startsWith("Cause: lock convoy: threads wait for com.acme.Gate#start"), cause.toString());
+        assertEquals(2, cause.stream().filter(l -> l.startsWith("Advice: ")).count(), cause.toString());
+        assertTrue(cause.stream().anyMatch(l -> l.startsWith("Each spawn under it is slow of its own: page-table copy")),
+                cause.toString());
+        for (String l : cause) {
+            assertTrue(l.length() <= 100, l.length() + " characters: " + l);
+            assertTrue(l.startsWith("Cause: ") || l.startsWith("Advice: ") || l.startsWith("Each spawn")
+                    || l.startsWith("        "), l);
+        }
+        assertTrue(cause.size() >= 5, "wrapped: " + cause);
+        assertEquals("lock convoy on com.acme.Gate#start", SpawnBreakdown.of(tags).verdict());
     }
 
     @Test

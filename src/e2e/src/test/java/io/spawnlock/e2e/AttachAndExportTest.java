@@ -209,6 +209,20 @@ class AttachAndExportTest {
 
     /** _count per tag label, as Prometheus' OpenMetrics parser reads the file (Debian's python3-prometheus-client). */
     private static Map<String, Long> openMetricsCounts(Path file) throws Exception {
+        String install = "apt-get install python3-prometheus-client";
+        Process probe;
+        try {
+            probe = new ProcessBuilder("/usr/bin/python3", "-c", "import prometheus_client.openmetrics.parser")
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("python3 and Prometheus' OpenMetrics parser are needed to check the textfile: "
+                    + install + " (" + e.getMessage() + ")");
+        }
+        probe.getInputStream().readAllBytes();
+        if (probe.waitFor() != 0) {
+            throw new AssertionError("Prometheus' OpenMetrics parser is needed to check the textfile: "
+                    + install + " (python3 -c 'import prometheus_client' fails here)");
+        }
         String script = String.join("\n",
                 "import sys",
                 "from prometheus_client.openmetrics.parser import text_string_to_metric_families",

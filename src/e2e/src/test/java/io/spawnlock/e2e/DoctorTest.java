@@ -29,7 +29,8 @@ class DoctorTest {
         assertEquals("", r.stderr);
         assertTrue(r.stdout.contains("  JDK                       " + jdk.major + "\n"), r.stdout);
         assertTrue(r.stdout.contains("  launch mechanism          POSIX_SPAWN\n"), r.stdout);
-        assertTrue(r.stdout.contains("[ok] nothing found that slows spawns"), r.stdout);
+        assertTrue(r.stdout.contains("[ok] nothing in the settings slows spawns"), r.stdout);
+        assertTrue(r.stdout.endsWith("\nVerdict: nothing in the settings slows spawns\n"), r.stdout);
         assertTrue(r.stdout.contains(jdk.major >= 24
                 ? "  spawn CPU, by the agent   the JDK's thread CPU clock: CPU per spawn, no system/user split (JDK "
                 : "  spawn CPU, by the agent   clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) through JNA"), r.stdout);
@@ -61,6 +62,7 @@ class DoctorTest {
             assertTrue(r.stdout.contains("[warn] FORK with "), r.stdout);
             assertTrue(r.stdout.contains("advice: use POSIX_SPAWN"), r.stdout);
             assertTrue(r.stdout.contains("Recorded: nothing to read (no spawnlock agent on its command line"), r.stdout);
+            assertTrue(r.stdout.endsWith("\nVerdict: 1 warning in the settings above\n"), r.stdout);
         } finally {
             app.destroyForcibly();
             app.waitFor();
@@ -85,6 +87,10 @@ class DoctorTest {
                     + dir.toRealPath().resolve("spawnlock-" + app.pid() + ".hlog") + "):"), r.stdout);
             assertTrue(r.stdout.contains("  spawn CPU from "), r.stdout);
             assertTrue(r.stdout.contains("Cause: lock convoy: threads wait for io.spawnlock.sample.Spawner.monitor"), r.stdout);
+            // one verdict: the settings are not called fine next to a convoy
+            assertTrue(r.stdout.endsWith("\nVerdict: lock convoy on io.spawnlock.sample.Spawner.monitor, as the agent"
+                    + " recorded it\n"), r.stdout);
+            assertTrue(!r.stdout.contains("nothing found"), r.stdout);
         } finally {
             app.destroyForcibly();
             app.waitFor();
