@@ -62,12 +62,13 @@ public final class Jdks {
         }
         String how = "; install " + missing.stream().map(Jdks::installHint).collect(Collectors.joining(", "))
                 + ", or name JDK homes with -Dspawnlock.e2e.jdkHomes=<home>,<home>";
+        String names = missing.stream().map(String::valueOf).collect(Collectors.joining(" and "));
         if (!missing.isEmpty() && (found.isEmpty() || "true".equals(System.getenv("CI")))) {
-            throw new IllegalStateException("JDK " + missing + " not found among " + candidates
-                    + (found.isEmpty() ? "" : " (CI=true requires every JDK of " + REQUIRED + ")") + how);
+            throw new IllegalStateException("JDK " + names + " not found among " + candidates
+                    + (found.isEmpty() ? "" : " (CI=true requires JDK " + REQUIRED.stream().map(String::valueOf).collect(Collectors.joining(" and ")) + ")") + how);
         }
         System.err.println("spawnlock e2e: every case on " + found.stream().map(j -> j + " (" + j.home + ")")
-                .collect(Collectors.joining(", ")) + (missing.isEmpty() ? "" : "; JDK " + missing + " not found, so"
+                .collect(Collectors.joining(", ")) + (missing.isEmpty() ? "" : "; JDK " + names + " not found, so"
                 + " not run (CI=true requires it)" + how));
         return found;
     }
