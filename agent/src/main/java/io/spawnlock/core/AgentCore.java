@@ -698,7 +698,15 @@ public final class AgentCore {
 
         @Override
         public void run() {
-            core.atShutdown();
+            try {
+                core.atShutdown();
+            } catch (Throwable t) { // the jar replaced under the running JVM, say: one line, no stack trace
+                try {
+                    core.warnings.warnOnce("agent-exit", "the agent could not write its last interval at exit ("
+                            + AgentWarnings.describe(t) + ")");
+                } catch (Throwable ignored) { // nothing more it can do, and nothing may reach the application
+                }
+            }
         }
     }
 }

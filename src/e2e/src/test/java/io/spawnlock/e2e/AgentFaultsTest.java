@@ -120,6 +120,35 @@ class AgentFaultsTest {
     }
 
     /** The released jar: the property alone arms nothing. */
+    /**
+     * The agent jar overwritten in place while the JVM runs (a build or a careless deploy): classes the agent
+     * loads late, at its first interval or at exit, can no longer be read. The application goes on and exits
+     * as it would; the agent says so in one line, never with a stack trace.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void anAgentJarOverwrittenUnderTheRunningJvmIsOneLine(Jdks.Jdk jdk) throws Exception {
+        Path jar = Files.copy(ForkedJvm.AGENT_JAR, dir.resolve("agent.jar"));
+        Process app = ForkedJvm.on(jdk).in(dir).args("-javaagent:" + jar + "=log=" + dir.resolve("o.hlog"))
+                .sampleApp("--threads", "1", "--duration", "3s").start();
+        ForkedJvm.StreamCollector out = new ForkedJvm.StreamCollector(app.getInputStream());
+        ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(app.getErrorStream());
+        Thread.sleep(1500); // the agent runs (its first spawn was at once); its first interval is at 5 s
+        try (OutputStream over = Files.newOutputStream(jar)) { // the same file, truncated and written again
+            over.write(new byte[4096]);
+        }
+        assertTrue(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the application did not exit");
+        out.join();
+        err.join();
+        assertEquals(0, app.exitValue(), err.text());
+        assertTrue(out.text().contains("spawns"), out.text());
+        assertFalse(err.text().contains("\tat ") || err.text().contains("Exception in thread"), err.text());
+        for (String line : err.text().split("\n")) {
+            assertTrue(line.isEmpty() || line.startsWith("spawnlock: ") || line.startsWith("spawnlock-sample: "),
+                    "only the agent's and the application's own lines: " + err.text());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
     void theReleasedJarIgnoresTheFaultProperty(Jdks.Jdk jdk) throws Exception {
