@@ -26,7 +26,7 @@ public final class Cli {
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
             "",
-            "As an agent: java -javaagent:spawnlock-agent.jar[=key=value,...] ...  (see the README for options)");
+            "As an agent: java -javaagent:spawnlock-agent.jar[=key=value,...] ...  (options: docs/AGENT.md in the repository)");
 
     private Cli() {}
 

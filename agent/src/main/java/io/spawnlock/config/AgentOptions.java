@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's options, {@code key=value} pairs separated by commas (the contract in the README).
+ * The agent's options, {@code key=value} pairs separated by commas (the contract, in docs/AGENT.md).
  * Parsing is all-or-nothing: any bad key or value is an {@link OptionException} naming the key and the
  * valid choices.
  */
@@ -23,7 +23,7 @@ public final class AgentOptions {
 
     public enum Args { NONE, REDACTED, FULL }
 
-    /** Keys in the order the README documents them. */
+    /** Keys in the order docs/AGENT.md documents them. */
     public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
             "log", "interval", "locks", "spawns", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
 

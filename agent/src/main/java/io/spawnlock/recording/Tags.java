@@ -1,6 +1,6 @@
 package io.spawnlock.recording;
 
-/** Histogram log tags (the contract, documented in the README). */
+/** Histogram log tags (the contract, documented in docs/LOG.md). */
 public final class Tags {
     /** Wall time of one successful {@code ProcessBuilder.start()}. */
     public static final String SPAWN = "spawn";
