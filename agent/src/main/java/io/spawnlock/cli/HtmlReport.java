@@ -1,5 +1,7 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.doctor.Herds;
+import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
@@ -134,6 +136,8 @@ final class HtmlReport implements ReportCommand.IntervalSink {
         }
         data.append("],\"overview\":");
         overview(data);
+        diagnosis(data);
+        glossary(data);
         data.append('}');
 
         out.println("<!DOCTYPE html>");
@@ -141,7 +145,9 @@ final class HtmlReport implements ReportCommand.IntervalSink {
         out.println("<style>" + resource("uPlot.min.css") + "</style>");
         out.println("<style>" + STYLE + "</style>");
         out.println("</head><body>");
-        out.println("<h1>spawnlock report</h1><p id=\"files\"></p><table id=\"summary\"></table><div id=\"charts\"></div>");
+        out.println("<h1>spawnlock report</h1><p id=\"files\"></p><table id=\"summary\"></table>"
+                + "<section id=\"diagnosis\"></section><h2>What the tags mean</h2><table id=\"glossary\"></table>"
+                + "<div id=\"charts\"></div>");
         // "<" is escaped in the data, so nothing in a tag or file name can end this script element
         out.println("<script type=\"application/json\" id=\"data\">" + data + "</script>");
         out.println("<script>" + resource("uPlot.iife.min.js") + "</script>");
@@ -190,7 +196,7 @@ final class HtmlReport implements ReportCommand.IntervalSink {
     private void overview(StringBuilder data) {
         List<String> names = new ArrayList<>();
         for (String tag : series.keySet()) {
-            if (tag.equals("spawn") || tag.startsWith("lock.wait.")) {
+            if (tag.equals(Tags.SPAWN) || tag.startsWith(Tags.LOCK_WAIT)) {
                 names.add(tag);
             }
         }
@@ -226,6 +232,48 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             data.append(']');
         }
         data.append("]}");
+    }
+
+    /**
+     * Where a spawn's time goes and why, as {@code report} prints it ({@link SpawnBreakdown}: one text for
+     * report, dumps, doctor and this page), and the herds; null parts when the logs hold no spawn with its CPU.
+     */
+    private void diagnosis(StringBuilder data) {
+        SpawnBreakdown breakdown = SpawnBreakdown.of(totals);
+        List<String> lines = new ArrayList<>(breakdown == null ? List.of() : breakdown.lines());
+        lines.addAll(Herds.lines(totals));
+        data.append(",\"verdict\":");
+        if (breakdown == null) {
+            data.append("null");
+        } else {
+            string(data, breakdown.verdict());
+        }
+        data.append(",\"diagnosis\":");
+        strings(data, lines);
+    }
+
+    /** The meaning of each tag shown, once per family ({@code lock.wait.<lock>} for every lock's). */
+    private void glossary(StringBuilder data) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (String tag : totals.keySet()) {
+            String family = Tags.family(tag);
+            String meaning = Tags.meaning(tag);
+            if (meaning != null) {
+                shown.putIfAbsent(family.equals(tag) ? tag : family + (family.startsWith("accept.") ? "<port>" : "<lock>"),
+                        meaning + " (" + Tags.unitOf(tag).scaled + ")");
+            }
+        }
+        data.append(",\"glossary\":[");
+        boolean first = true;
+        for (Map.Entry<String, String> e : shown.entrySet()) {
+            data.append(first ? "[" : ",[");
+            first = false;
+            string(data, e.getKey());
+            data.append(',');
+            string(data, e.getValue());
+            data.append(']');
+        }
+        data.append(']');
     }
 
     /** Epoch seconds with their milliseconds: {@link #number}'s six digits would merge a day's points. */
@@ -295,7 +343,9 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             "h1{font-size:20px}h2{font-size:16px;margin:28px 0 6px}",
             "table{border-collapse:collapse;font-variant-numeric:tabular-nums}",
             "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}",
-            ".pair{display:flex;flex-wrap:wrap;gap:16px}.note{color:#666;font-size:12px}");
+            ".pair{display:flex;flex-wrap:wrap;gap:16px}.note{color:#666;font-size:12px}",
+            "#diagnosis pre{background:#f6f6f6;padding:10px 12px;font-size:13px;line-height:1.4;overflow-x:auto}",
+            "#glossary td{text-align:left;font-size:13px}#glossary td:first-child{font-family:monospace;white-space:nowrap}");
 
     /** Builds the page from the inlined data with uPlot; marks the body with the charts drawn, for tests. */
     private static final String SCRIPT = String.join("\n",
@@ -312,7 +362,18 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             "t.insertRow().innerHTML=head.map(function(h){return '<th>'+h+'</th>';}).join('');",
             "d.tags.forEach(function(g){var r=t.insertRow();r.insertCell().textContent=g.name;",
             " r.insertCell().textContent=g.count;g.stats.forEach(function(v){r.insertCell().textContent=fmt(v,g.unit);});});",
+            "var dg=document.getElementById('diagnosis');",
+            "if(d.diagnosis.length>0){var dh=document.createElement('h2');",
+            " dh.textContent='Why spawns are slow'+(d.verdict?': '+d.verdict:'');dg.appendChild(dh);",
+            " var pre=document.createElement('pre');pre.textContent=d.diagnosis.join('\\n');dg.appendChild(pre);}",
+            "var gl=document.getElementById('glossary');",
+            "d.glossary.forEach(function(e){var r=gl.insertRow();r.insertCell().textContent=e[0];r.insertCell().textContent=e[1];});",
             "var charts=document.getElementById('charts');",
+            "function clock(u,vals){var span=u.scales.x.max-u.scales.x.min;return vals.map(function(v){",
+            " var s=new Date(v*1000).toISOString();return span<10?s.substr(11,10):s.substr(11,8);});}",
+            "function pctOf(x){if(x==null)return '';var p=100*(1-1/x);return (p<99?p.toFixed(0):p<99.99?p.toFixed(2):p.toPrecision(7))+'%';}",
+            "function valued(unit){return function(u,v){return fmt(v,unit);};}",
+            "function clockValue(u,v){return v==null?'':new Date(v*1000).toISOString().substr(11,12)+' UTC';}",
             "function pos(a){return a.map(function(v){return v>0?v:null;});}",
             "function linear(g){return g.unit!=='ms';}",
             "function logY(g,a){return linear(g)?a:pos(a);}",
@@ -325,21 +386,22 @@ final class HtmlReport implements ReportCommand.IntervalSink {
             "function pct(u,vals){return vals.map(function(x){return PCT[x]||'';});}",
             "if(d.overview.names.length>1){var h=document.createElement('h2');",
             " h.textContent='Spawn latency and spawn-lock waits over time (p99 per point)';charts.appendChild(h);",
-            " plot({width:1100,height:320,scales:{y:{distr:3}},axes:[{},{label:'ms'}],",
-            "  series:[{}].concat(d.overview.names.map(function(n,i){",
-            "   return {label:n,stroke:['#1f77b4','#d62728','#2ca02c','#9467bd','#ff7f0e','#8c564b'][i%6],spanGaps:true};}))},",
+            " plot({width:1100,height:320,scales:{y:{distr:3}},axes:[{values:clock,label:'time (UTC)'},{label:'ms'}],",
+            "  series:[{label:'time',value:clockValue}].concat(d.overview.names.map(function(n,i){",
+            "   return {label:n,value:valued('ms'),stroke:['#1f77b4','#d62728','#2ca02c','#9467bd','#ff7f0e','#8c564b'][i%6],spanGaps:true};}))},",
             "  [d.overview.data[0]].concat(d.overview.data.slice(1).map(pos)),charts);}",
             "d.tags.forEach(function(g){var h=document.createElement('h2');",
             " h.textContent=g.name+' ('+g.count+' values, '+g.unit+')';charts.appendChild(h);",
             " var pair=box(charts);pair.className='pair';",
             " if(g.distribution[0].length>0){plot({title:'percentile distribution',width:540,height:280,",
-            "  scales:{x:{time:false,distr:3},y:{distr:linear(g)?1:3}},",
+            "  scales:{x:{time:false,distr:3,range:function(u,min,max){return [1,Math.max(max,100)];}},y:{distr:linear(g)?1:3}},",
             "  axes:[{splits:nines,values:pct,label:'percentile'},{label:g.unit}],",
-            "  series:[{label:'1/(1-p)'},{label:g.name,stroke:'#1f77b4',points:{show:false}}]},",
+            "  series:[{label:'percentile',value:function(u,v){return pctOf(v);}},{label:g.name,value:valued(g.unit),stroke:'#1f77b4',points:{show:false}}]},",
             "  [g.distribution[0],logY(g,g.distribution[1])],pair);}",
             " plot({title:'over time'+(g.pointWidth>1?' (each point: the highest of '+g.pointWidth+' intervals)':''),",
-            "  width:540,height:280,scales:{y:{distr:linear(g)?1:3}},axes:[{},{label:g.unit}],",
-            "  series:[{},{label:'p50',stroke:'#2ca02c'},{label:'p99',stroke:'#ff7f0e'},{label:'max',stroke:'#d62728'}]},",
+            "  width:540,height:280,scales:{y:{distr:linear(g)?1:3}},axes:[{values:clock,label:'time (UTC)'},{label:g.unit}],",
+            "  series:[{label:'time',value:clockValue},{label:'p50',value:valued(g.unit),stroke:'#2ca02c'},",
+            "   {label:'p99',value:valued(g.unit),stroke:'#ff7f0e'},{label:'max',value:valued(g.unit),stroke:'#d62728'}]},",
             "  [g.series[0]].concat(g.series.slice(1).map(function(a){return logY(g,a);})),pair);});",
             "document.body.setAttribute('data-charts-expected',expected);",
             "document.body.setAttribute('data-charts-rendered',made);",

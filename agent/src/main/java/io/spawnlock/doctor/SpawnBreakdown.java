@@ -56,14 +56,14 @@ public final class SpawnBreakdown {
         String lock = null;
         double most = 0;
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
-            if (e.getKey().startsWith("lock.wait.") && sum(e.getValue()) > most) {
+            if (e.getKey().startsWith(Tags.LOCK_WAIT) && sum(e.getValue()) > most) {
                 most = sum(e.getValue());
-                lock = e.getKey().substring("lock.wait.".length());
+                lock = e.getKey().substring(Tags.LOCK_WAIT.length());
             }
         }
         mostWaitedLock = lock;
-        holdOfMostWaited = lock == null ? -1 : mean(byTag.get("lock.hold." + lock));
-        spawnOfMostWaited = lock == null ? -1 : mean(byTag.get("lock.spawn." + lock));
+        holdOfMostWaited = lock == null ? -1 : mean(byTag.get(Tags.LOCK_HOLD + lock));
+        spawnOfMostWaited = lock == null ? -1 : mean(byTag.get(Tags.LOCK_SPAWN + lock));
     }
 
     /** The breakdown, or null when the tags hold no spawn with its CPU measured. */

@@ -277,12 +277,12 @@ public final class SpawnLocks implements LockListener {
         Tags(Recording recording, String name) {
             this.recording = recording;
             this.name = name;
-            this.wait = recording.tag("lock.wait." + name);
-            this.hold = recording.tag("lock.hold." + name);
+            this.wait = recording.tag(io.spawnlock.recording.Tags.LOCK_WAIT + name);
+            this.hold = recording.tag(io.spawnlock.recording.Tags.LOCK_HOLD + name);
             this.queue = recording.tag(io.spawnlock.recording.Tags.LOCK_QUEUE + name);
             this.overtaken = recording.tag(io.spawnlock.recording.Tags.LOCK_OVERTAKEN + name);
-            this.spawn = recording.tag("lock.spawn." + name);
-            this.exec = recording.tag("lock.exec." + name);
+            this.spawn = recording.tag(io.spawnlock.recording.Tags.LOCK_SPAWN + name);
+            this.exec = recording.tag(io.spawnlock.recording.Tags.LOCK_EXEC + name);
         }
 
         Herd herd() {

@@ -35,6 +35,14 @@ public final class Tags {
     /** Per interval: minor page faults of the whole JVM during the interval (copy-on-write after forks). */
     public static final String OS_MINOR_FAULTS = "os.minflt";
 
+    /** Per spawn lock: time from asking for it to holding it, every acquisition after the lock was found. */
+    public static final String LOCK_WAIT = "lock.wait.";
+    /** Per spawn lock: time from acquiring it to releasing it. */
+    public static final String LOCK_HOLD = "lock.hold.";
+    /** Per spawn lock: wall time of each spawn made while holding it (the innermost held). */
+    public static final String LOCK_SPAWN = "lock.spawn.";
+    /** Per spawn lock: native fork/exec time of each spawn made while holding it. */
+    public static final String LOCK_EXEC = "lock.exec.";
     /** Per spawn lock: waiters at each release; a count, not a time. */
     public static final String LOCK_QUEUE = "lock.queue.";
     /** Per spawn lock: acquisitions by others while one thread waited; a count, not a time. */
@@ -55,7 +63,60 @@ public final class Tags {
      */
     public static final String ACCEPT_WAKEUPS = "accept.wakeups.";
 
+    /**
+     * What each tag, or family of tags, means: the glossary the HTML report shows (docs/LOG.md says the
+     * same at more length). A family's name ends with a dot and the lock's or port's name follows it.
+     */
+    private static final String[][] MEANINGS = {
+        {SPAWN, "wall time of one successful ProcessBuilder.start() (or of a spawning call named with spawns=)"},
+        {SPAWN_FAILED, "wall time of one start() that threw"},
+        {SPAWN_EXEC, "the native fork/exec part of one spawn, until the child has exec'd or failed to"},
+        {SPAWN_CPU, "CPU time of the spawning thread in that native part: FORK's page-table copy shows here"},
+        {SPAWN_CPU_SYSTEM, "the system-time part of spawn.cpu (exact summed over many spawns, not for one)"},
+        {SPAWN_CHILD, "the native part off the spawning thread's CPU: waiting for the child to close its"
+                + " descriptors and exec, or for the kernel"},
+        {SPAWN_LOCK_WAIT, "per spawn made holding a spawn lock: how long its thread waited for that lock"},
+        {SPAWN_MINOR_FAULTS, "minor page faults of the spawning thread in the native part"},
+        {SPAWN_SWITCHES, "voluntary context switches of the spawning thread in the native part"},
+        {OS_RESIDENT, "once per interval: the JVM's resident memory"},
+        {OS_ANON_NOT_HUGE, "once per interval: anonymous memory not on huge pages, what FORK's copy grows with"},
+        {OS_DESCRIPTORS, "once per interval: open descriptors, which the child of every spawn closes one by one"},
+        {OS_DESCRIPTOR_LIMIT, "once per interval: RLIMIT_NOFILE's soft limit"},
+        {OS_MINOR_FAULTS, "once per interval: the JVM's minor page faults during it (copy-on-write after forks)"},
+        {LOCK_WAIT, "time from asking for the spawn lock to holding it"},
+        {LOCK_HOLD, "time from acquiring the spawn lock to releasing it"},
+        {LOCK_QUEUE, "threads waiting for the lock at each release"},
+        {LOCK_OVERTAKEN, "per acquisition, acquisitions by other threads while this one waited: starvation"},
+        {LOCK_SPAWN, "wall time of each spawn made while holding the lock"},
+        {LOCK_EXEC, "native fork/exec time of each spawn made while holding the lock"},
+        {LOCK_BROADCAST, "per notifyAll()/signalAll() holding the lock: the waiters it moved"},
+        {LOCK_FUTILE, "per futile wakeup under the lock (woken, then waiting again): how long it held the lock for nothing"},
+        {ACCEPT_SELECTORS, "per connection accepted on the port: the selectors its channel is registered with"},
+        {ACCEPT_NULL, "per accept() on the port that returned null: the selectors it was registered with"},
+        {ACCEPT_WAKEUPS, "voluntary context switches of the threads accepting on the port, per connection"},
+    };
+
     private Tags() {}
+
+    /** The meaning of {@code tag} (of its family, for a lock's or a port's), or null for a tag not ours. */
+    public static String meaning(String tag) {
+        for (String[] m : MEANINGS) {
+            if (m[0].endsWith(".") ? tag.startsWith(m[0]) && tag.length() > m[0].length() : tag.equals(m[0])) {
+                return m[1];
+            }
+        }
+        return null;
+    }
+
+    /** The family a tag belongs to: {@code lock.wait.} for {@code lock.wait.com.acme.Gate.LOCK}; else the tag. */
+    public static String family(String tag) {
+        for (String[] m : MEANINGS) {
+            if (m[0].endsWith(".") && tag.startsWith(m[0]) && tag.length() > m[0].length()) {
+                return m[0];
+            }
+        }
+        return tag;
+    }
 
     /** What a tag's values measure. */
     public static Unit unitOf(String tag) {

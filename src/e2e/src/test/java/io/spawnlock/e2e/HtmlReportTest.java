@@ -73,6 +73,20 @@ class HtmlReportTest {
         assertEquals(expected, canvases, "one canvas per chart");
         for (String tag : tags.keySet()) {
             assertTrue(dom.contains("<td>" + tag + "</td>"), "summary row for " + tag);
+            String family = tag.startsWith("lock.") ? tag.substring(0, tag.indexOf('.', 5) + 1) + "&lt;lock&gt;" : tag;
+            assertTrue(Pattern.compile("<tr><td>" + Pattern.quote(family) + "</td><td>[^<]{20,}</td></tr>").matcher(dom).find(),
+                    "a glossary row explains " + family);
         }
+        // the diagnosis report prints: where a spawn's time goes, the cause and its advice, from the same code
+        String text = ForkedJvm.on(jdk).args("-jar", ForkedJvm.AGENT_JAR.toString(), "report", log.toString()).run().stdout;
+        String diagnosis = text.substring(text.indexOf("Where a spawn's time goes"));
+        assertTrue(diagnosis.contains("\nCause: ") && diagnosis.contains("\nAdvice: "), text);
+        Matcher section = Pattern.compile("<section id=\"diagnosis\"><h2>Why spawns are slow: ([^<]+)</h2><pre>([^<]*)</pre>")
+                .matcher(dom);
+        assertTrue(section.find(), "the diagnosis is on the page:\n" + dom.substring(0, Math.min(3000, dom.length())));
+        assertEquals(diagnosis.trim(), section.group(2).replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&").trim());
+        // legends name their series and show no placeholder values
+        assertFalse(dom.contains(">--<"), "a legend value reads --");
+        assertTrue(dom.contains("class=\"u-label\">lock.wait.io.spawnlock.sample.Spawner.monitor<"), "the overview's legend names the lock");
     }
 }
