@@ -30,8 +30,8 @@ import java.util.jar.Manifest;
  *   <li>{@code unread-output}: OpenJDK's LotsOfOutput shape, a {@code cat /dev/zero} never read while the used
  *       heap is sampled ten times 100 ms apart; the last column is how many samples grew by more than 1 MiB
  *       (that test fails above 2);</li>
- *   <li>{@code output-loop}: 3,000 spawns whose children each write 1 MiB, read and thrown away; the last
- *       column is the growth of the heap left after a full GC, spawn 500 to 3,000, in bytes per spawn.</li>
+ *   <li>{@code output-loop}: 6,000 spawns whose children each write 256 KiB, read and thrown away; the last
+ *       column is the growth of the heap left after a full GC, spawn 3,000 to 6,000, in bytes per spawn.</li>
  * </ul>
  *
  * <p>Arms: no agent, an agent whose premain does nothing (the JVM's own price of any {@code -javaagent}), and
@@ -86,15 +86,16 @@ public class WholeProcess {
                 + " long prev = r.totalMemory() - r.freeMemory(); int growing = 0; for (int i = 1; i < 10; i++) {"
                 + " Thread.sleep(100); long used = r.totalMemory() - r.freeMemory(); if (used > prev + 1048576) growing++;"
                 + " prev = used; } p.destroy(); p.waitFor(); System.out.println(\"steady \" + growing * 1000000L); } }");
-        // 3,000 spawns, each child writing 1 MiB that the parent reads and throws away; prints the growth of the
-        // heap left after a full GC from spawn 500 to spawn 3,000, in bytes per spawn
+        // 6,000 spawns, each child writing 256 KiB that the parent reads and throws away; prints the growth of
+        // the heap left after a full GC from spawn 3,000 to spawn 6,000 (the agent's structures are filled by
+        // then), in bytes per spawn
         Files.writeString(work.resolve("OutputLoop.java"), "public class OutputLoop { static long live() {"
                 + " System.gc(); System.gc(); return java.lang.management.ManagementFactory.getMemoryMXBean()"
                 + ".getHeapMemoryUsage().getUsed(); } public static void main(String[] a) throws Exception { long from = 0;"
-                + " for (int i = 0; i < 3000; i++) { if (i == 500) from = live(); Process p = new ProcessBuilder(\"head\","
-                + " \"-c\", \"1048576\", \"/dev/zero\").start(); p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());"
+                + " for (int i = 0; i < 6000; i++) { if (i == 3000) from = live(); Process p = new ProcessBuilder(\"head\","
+                + " \"-c\", \"262144\", \"/dev/zero\").start(); p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());"
                 + " p.waitFor(); p.getOutputStream().close(); p.getErrorStream().close(); }"
-                + " System.out.println(\"steady \" + (live() - from) * 1000000L / 2500); } }");
+                + " System.out.println(\"steady \" + (live() - from) * 1000000L / 3000); } }");
         Files.writeString(work.resolve("EmptyAgent.java"), "public class EmptyAgent { public static void premain(String a,"
                 + " java.lang.instrument.Instrumentation i) { } }");
         String main = mode.equals("hello") ? "Hello" : mode.equals("loop") ? "SpawnLoop"

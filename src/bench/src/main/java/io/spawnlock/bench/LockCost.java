@@ -42,15 +42,16 @@ public final class LockCost {
         Path agentJar = Paths.get(args[0]).toAbsolutePath();
         int rounds = Integer.parseInt(args[1]);
         StringBuilder table = new StringBuilder();
-        table.append("| JDK | lock | plain ns/op | with agent ns/op | added ns | clock reads x clock ns + 15 | allocated B/op with agent |\n")
+        table.append("| JDK | lock | plain ns/op | with agent ns/op | added ns | clock reads x clock ns + 15 | allocated B/op plain / with agent |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         for (String home : Arrays.asList(args).subList(2, args.length)) {
             Map<String, List<Double>> plain = new LinkedHashMap<>();
             Map<String, List<Double>> agent = new LinkedHashMap<>();
             Map<String, List<Double>> alloc = new LinkedHashMap<>();
+            Map<String, List<Double>> plainAlloc = new LinkedHashMap<>();
             Path logs = Files.createTempDirectory("spawnlock-lockcost");
             for (int round = 0; round < rounds; round++) {
-                collect(run(home, null), plain, null);
+                collect(run(home, null), plain, plainAlloc);
                 collect(run(home, "-javaagent:" + agentJar + "=locks=" + LockSiteBenchmark.SITES + ",log="
                         + logs.resolve("bench-%p.hlog") + ",interval=1s"), agent, alloc);
             }
@@ -60,13 +61,13 @@ public final class LockCost {
             for (String b : new String[] {"monitor", "reentrantLock"}) {
                 double p = median(plain.get(b));
                 double a = median(agent.get(b));
-                table.append(String.format("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", jdk, b, p, a, a - p,
-                        CLOCK_READS.get(b) * clock + TARGET_EXTRA_NANOS, median(alloc.get(b))));
+                table.append(String.format("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.3f / %.3f |%n", jdk, b, p, a, a - p,
+                        CLOCK_READS.get(b) * clock + TARGET_EXTRA_NANOS, median(plainAlloc.get(b)), median(alloc.get(b))));
             }
             for (String b : new String[] {"spawnPath", "spawnPathUnderLock"}) { // no bar on time: it is the spawn's
-                table.append(String.format("| %s | %s (no fork) | %.1f | %.1f | %.1f | | %.2f |%n", jdk, b,
+                table.append(String.format("| %s | %s (no fork) | %.1f | %.1f | %.1f | | %.3f / %.3f |%n", jdk, b,
                         median(plain.get(b)), median(agent.get(b)), median(agent.get(b)) - median(plain.get(b)),
-                        median(alloc.get(b))));
+                        median(plainAlloc.get(b)), median(alloc.get(b))));
             }
             table.append(String.format("| %s | clock read (`System.nanoTime`) | %.1f | %.1f | | | |%n", jdk,
                     median(plain.get("clockRead")), clock));
