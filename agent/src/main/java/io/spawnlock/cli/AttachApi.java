@@ -1,5 +1,6 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.os.JvmProcess;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Optional;
@@ -29,6 +30,10 @@ final class AttachApi implements AutoCloseable {
     }
 
     static AttachApi attach(String pid) throws Failure {
+        String refusal = JvmProcess.refusal(pid);
+        if (refusal != null) {
+            throw new Failure(refusal + "; nothing was sent to it");
+        }
         Optional<Module> module = ModuleLayer.boot().findModule("jdk.attach");
         if (!module.isPresent()) {
             throw new Failure("this java has no jdk.attach module: run the jar with a JDK's java, not a JRE's");

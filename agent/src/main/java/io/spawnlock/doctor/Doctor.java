@@ -1,6 +1,7 @@
 package io.spawnlock.doctor;
 
 import io.spawnlock.os.Facts;
+import io.spawnlock.os.JvmProcess;
 import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.recording.Units;
 import java.io.PrintStream;
@@ -19,8 +20,9 @@ public final class Doctor {
             err.println("spawnlock: doctor: '" + pid + "' is not a process id (usage: doctor [<pid>])");
             return 2;
         }
-        if (pid != null && !java.nio.file.Files.isReadable(java.nio.file.Paths.get("/proc", pid, "status"))) {
-            err.println("spawnlock: doctor: no process " + pid + " that this user can read");
+        String refusal = pid == null ? null : JvmProcess.refusal(pid);
+        if (refusal != null) {
+            err.println("spawnlock: doctor: " + refusal + " (doctor reads a JVM of this user)");
             return 2;
         }
         Facts f = Facts.of(pid == null ? "self" : pid);

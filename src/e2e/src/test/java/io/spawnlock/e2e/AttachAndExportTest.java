@@ -35,6 +35,36 @@ class AttachAndExportTest {
         return ForkedJvm.on(jdk).args(command.toArray(new String[0])).run();
     }
 
+    /**
+     * attach, dump and doctor on a process that is not a JVM: the Attach API's first step is a SIGQUIT, which
+     * would kill it. Refused in one line (exit 2) before anything is sent; the process lives on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aProcessThatIsNotAJvmIsLeftAlone(Jdks.Jdk jdk) throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            String pid = Long.toString(sleeper.pid());
+            for (String[] command : new String[][] {{"attach", pid}, {"dump", pid}, {"doctor", pid}}) {
+                long t0 = System.nanoTime();
+                ForkedJvm.Result r = cli(jdk, command);
+                assertEquals(2, r.exitCode, r.toString());
+                assertEquals(1, r.stderr.split("\n").length, r.stderr);
+                assertTrue(r.stderr.startsWith("spawnlock: " + command[0] + ": process " + pid
+                        + " is not a Java virtual machine (no libjvm.so in its memory map)"), r.stderr);
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "refused at once, not after a wait");
+                Thread.sleep(200);
+                assertTrue(sleeper.isAlive(), command[0] + " killed the process");
+            }
+            ForkedJvm.Result noSuch = cli(jdk, "dump", "999999999");
+            assertEquals(2, noSuch.exitCode, noSuch.toString());
+            assertTrue(noSuch.stderr.startsWith("spawnlock: dump: no process 999999999"), noSuch.stderr);
+        } finally {
+            sleeper.destroy();
+            sleeper.waitFor();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
     void attachToARunningAppThenDumpIt(Jdks.Jdk jdk) throws Exception {
