@@ -1,12 +1,12 @@
 package io.spawnlock.cli;
 
+import io.spawnlock.recording.PathSafety;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -16,8 +16,9 @@ import java.util.List;
  * The file a command's {@code -o} names, the same for {@code report}, {@code compare} and {@code merge}: the
  * output is written beside it under a temporary name and moved into place whole when the command is done,
  * so a reader never sees half of it and a failed command leaves the old file as it was. An existing regular
- * file is replaced; anything else at that path (a directory, a FIFO, a device, a symbolic link) and a path
- * that is one of the command's inputs are refused before anything is written.
+ * file of this user's is replaced; anything else at that path, or on the way to it, that {@link PathSafety}
+ * refuses (a FIFO, a device, a symbolic link, another user's file or directory) and a path that is one of
+ * the command's inputs are refused before anything is written.
  */
 final class OutputFile implements Closeable {
     private final Path target;
@@ -34,9 +35,7 @@ final class OutputFile implements Closeable {
     /** Checks {@code output} against the rules above and opens its temporary file; IOException with the reason. */
     static OutputFile open(String output, List<String> inputs) throws IOException {
         Path target = Paths.get(output).toAbsolutePath();
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("not a regular file; give the path of a file to write");
-        }
+        PathSafety.check(target, PathSafety.Last.FILE);
         for (String input : inputs) {
             Path in = Paths.get(input);
             if (Files.exists(target) && Files.exists(in) && Files.isSameFile(target, in)) {

@@ -1,5 +1,11 @@
 package io.spawnlock.core;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +44,18 @@ public final class AgentWarnings {
     /** Describes a throwable in one line: type and message, no stack. */
     public static String describe(Throwable t) {
         String msg = t.getMessage();
-        return t.getClass().getName() + (msg == null ? "" : ": " + msg);
+        if (t instanceof FileSystemException) { // the file and the reason, in words, not the exception's name
+            FileSystemException f = (FileSystemException) t;
+            String reason = f.getReason() != null ? f.getReason()
+                    : t instanceof AccessDeniedException ? "permission denied"
+                    : t instanceof NoSuchFileException ? "no such file or directory"
+                    : t instanceof FileAlreadyExistsException ? "exists already"
+                    : t instanceof NotDirectoryException ? "not a directory" : t.getClass().getSimpleName();
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + reason;
+        }
+        if (t.getClass() == IOException.class && msg != null) {
+            return msg; // the system's own words (File too large, No space left on device) or ours
+        }
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }
 }

@@ -11,6 +11,7 @@ import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.PathSafety;
 import io.spawnlock.recording.PrivateFiles;
 import io.spawnlock.recording.Unit;
 import java.io.IOException;
@@ -85,6 +86,7 @@ final class DumpWriter {
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {
+        PathSafety.check(dir, PathSafety.Last.OWN_DIRECTORY);
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -72,6 +72,7 @@ public final class IntervalLog {
      */
     public static IntervalLog create(Path requested, Recording recording, AgentWarnings warnings,
                                      List<String> headerComments, long startMillis) throws IOException {
+        PathSafety.check(requested, PathSafety.Last.NEW_FILE);
         Path parent = requested.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent, OWNER_ONLY_DIR);

@@ -15,10 +15,11 @@ public final class PrivateFiles {
 
     /**
      * Writes {@code text} to a temporary file beside {@code target} (0600), then renames it to {@code target}:
-     * a reader sees the old file or the new one, never half of one, and a symlink planted at {@code target}
-     * is replaced, not written through.
+     * a reader sees the old file or the new one, never half of one. Only where {@link PathSafety} allows:
+     * never over a FIFO, a device, a symbolic link or another user's file.
      */
     public static void writeWhole(Path target, String text) throws IOException {
+        PathSafety.check(target, PathSafety.Last.FILE);
         Path dir = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp"); // 0600 on POSIX
         try {

@@ -106,7 +106,7 @@ class MergeCommandTest extends CliTest {
         Path fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         assertEquals(2, run("merge", a.toString(), "-o", fifo.toString()));
-        assertTrue(err().contains("(not a regular file; give the path of a file to write)"), err());
+        assertTrue(err().contains(fifo + " exists and is not a regular file (a FIFO, socket or device)"), err());
         assertEquals(2, run("merge", hostA().toString()));
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp file left");
     }

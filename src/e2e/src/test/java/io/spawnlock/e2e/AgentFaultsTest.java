@@ -111,7 +111,7 @@ class AgentFaultsTest {
         assertEquals(without.stdout, out.text(), "the agent changed what the application did");
         String[] lines = err.text().split("\n");
         assertEquals(1, lines.length, err.text());
-        assertTrue(lines[0].startsWith("spawnlock: cannot write " + log + " (java.io.IOException: File too large)"), err.text());
+        assertTrue(lines[0].startsWith("spawnlock: cannot write " + log + " (File too large)"), err.text());
         assertTrue(Files.size(log) <= 3 * 1024, "the limit held");
         Map<String, Long> counts = HistogramLogs.counts(log); // HdrHistogram's reader: whole lines to the end
         assertTrue(counts.getOrDefault("spawn", 0L) < 11, "not all fit: the limit was hit\n" + counts);
@@ -120,6 +120,44 @@ class AgentFaultsTest {
     }
 
     /** The released jar: the property alone arms nothing. */
+    /**
+     * Paths another user could have planted, or that are not files: a FIFO at the metrics path (the agent
+     * once replaced it with a regular file, and as root a real /dev/full), a log and dumps reached through a
+     * directory symlink of another user (root only: it makes one). Each is one line; the application runs
+     * on, the FIFO stays a FIFO, and nothing is written where the symlink points.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void pathsAnotherUserCouldPlantAreRefused(Jdks.Jdk jdk) throws Exception {
+        Path fifo = dir.resolve("metrics.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        boolean root = Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self/"), "unix:uid"));
+        Path victim = Files.createDirectory(dir.resolve("victim"));
+        Path planted = Files.createSymbolicLink(dir.resolve("planted"), victim);
+        if (root) {
+            assertEquals(0, new ProcessBuilder("chown", "-h", "65534", planted.toString()).start().waitFor());
+        }
+        ForkedJvm.Result without = ForkedJvm.on(jdk).fixture(FaultApp.class).run();
+        ForkedJvm.Result with = ForkedJvm.on(jdk).agent("metrics=" + fifo + ",interval=200ms"
+                + (root ? ",log=" + planted.resolve("x.hlog") + ",dumps=" + planted.resolve("dumps") + ",dumpEvery=1s" : ""))
+                .fixture(FaultApp.class).run();
+        assertEquals(without.exitCode, with.exitCode, with.toString());
+        assertEquals(without.stdout, with.stdout, with.toString());
+        assertTrue(with.stderr.contains("spawnlock: cannot write the metrics file " + fifo + " (" + fifo
+                + " exists and is not a regular file (a FIFO, socket or device)"), with.stderr);
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO is still a FIFO");
+        if (root) {
+            assertTrue(with.stderr.contains(planted + " is a symbolic link of another user (uid 65534); the agent"
+                    + " does not follow it"), with.stderr);
+            try (Stream<Path> written = Files.list(victim)) {
+                assertEquals(0, written.count(), "nothing written through the planted symlink");
+            }
+        }
+        for (String line : with.stderr.split("\n")) {
+            assertTrue(line.startsWith("spawnlock: "), with.stderr);
+        }
+    }
+
     /**
      * The agent jar overwritten in place while the JVM runs (a build or a careless deploy): classes the agent
      * loads late, at its first interval or at exit, can no longer be read. The application goes on and exits
