@@ -64,6 +64,10 @@ public final class Cli {
                 return OK;
             case "version":
             case "--version":
+                if (rest.length > 0) {
+                    err.println("spawnlock: " + args[0] + " takes no arguments (got '" + rest[0] + "')");
+                    return USAGE;
+                }
                 out.println("spawnlock " + Version.get());
                 return OK;
             case "report":

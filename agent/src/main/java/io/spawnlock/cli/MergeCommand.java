@@ -53,6 +53,9 @@ final class MergeCommand {
                     out.println(USAGE);
                     return Cli.OK;
                 } else if (a.equals("-o")) {
+                    if (output != null) {
+                        throw new IllegalArgumentException("-o given twice: one output at a time");
+                    }
                     output = ReportCommand.value(args, ++i, a);
                 } else if (a.equals("--interval")) {
                     gridMillis = Durations.parseNanos(ReportCommand.value(args, ++i, a)) / 1_000_000;

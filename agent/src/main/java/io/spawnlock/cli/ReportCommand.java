@@ -116,6 +116,9 @@ final class ReportCommand {
                     }
                     break;
                 case "-o":
+                    if (r.output != null) {
+                        throw new IllegalArgumentException("-o given twice: one output at a time");
+                    }
                     r.output = value(args, ++i, a);
                     break;
                 case "--tag":

@@ -159,6 +159,16 @@ class ReportCommandTest extends CliTest {
     }
 
     @Test
+    void aRepeatedOutputOrAnArgumentToVersionIsAUsageError() throws Exception {
+        Path log = sampleLog();
+        assertEquals(2, run("report", "-o", dir.resolve("a").toString(), "-o", dir.resolve("b").toString(), log.toString()));
+        assertEquals(2, run("merge", log.toString(), "-o", dir.resolve("a").toString(), "-o", dir.resolve("b").toString()));
+        assertTrue(!Files.exists(dir.resolve("a")) && !Files.exists(dir.resolve("b")), "nothing written");
+        assertEquals(2, run("version", "extra"));
+        assertEquals(0, run("version"));
+    }
+
+    @Test
     void badInputsAreOneLineNamingFileAndPosition() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.hlog"));
         Path gzip = dir.resolve("g.hlog.gz");
