@@ -46,8 +46,11 @@ class SpawnCausesTest {
             return means.getOrDefault(tag, 0.0);
         }
 
+        /** The cause and its advice as one text: the lines from "Cause: " to the end of the report, unwrapped. */
         String cause() {
-            return report.lines().filter(l -> l.startsWith("Cause: ")).findFirst().orElse("no cause line in:\n" + report);
+            int at = report.indexOf("\nCause: ");
+            return at < 0 ? "no cause line in:\n" + report
+                    : report.substring(at + 1).trim().replaceAll("\\s*\\n\\s*", " ");
         }
 
         @Override
