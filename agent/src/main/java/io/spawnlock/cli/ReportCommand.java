@@ -53,7 +53,7 @@ final class ReportCommand {
         String format = "text";
         String output;
         final List<Pattern> tags = new ArrayList<>();
-        long fromMillis = 0;
+        long fromMillis = Long.MIN_VALUE; // without --from every interval counts, one that starts before the log too
         long toMillis = Long.MAX_VALUE;
         boolean intervals;
         final List<String> files = new ArrayList<>();

@@ -159,6 +159,22 @@ class ReportCommandTest extends CliTest {
     }
 
     @Test
+    void anIntervalThatStartsBeforeTheLogCountsInReportCompareAndMergeAlike() throws Exception {
+        Path log = new TestLogs(dir.resolve("early.hlog"), 1_000_000L)
+                .interval("spawn", 0, 1_000, 2_000)
+                .interval("spawn", -5_000, 3_000) // a clock stepped back, say: 269 of 360 intervals were shown
+                .close();
+        assertEquals(0, run("report", "--format", "csv", log.toString()));
+        assertTrue(out().contains("\nspawn,ns,3,"), out());
+        Path merged = dir.resolve("m.hlog");
+        assertEquals(0, run("merge", log.toString(), "-o", merged.toString()));
+        assertEquals(0, run("compare", "--format", "csv", log.toString(), merged.toString()));
+        assertTrue(out().contains("\nspawn,ns,3,3,"), out());
+        assertEquals(0, run("report", "--format", "csv", "--from", "0s", log.toString()));
+        assertTrue(out().contains("\nspawn,ns,2,"), "--from still leaves out what starts before it: " + out());
+    }
+
+    @Test
     void aRepeatedOutputOrAnArgumentToVersionIsAUsageError() throws Exception {
         Path log = sampleLog();
         assertEquals(2, run("report", "-o", dir.resolve("a").toString(), "-o", dir.resolve("b").toString(), log.toString()));
