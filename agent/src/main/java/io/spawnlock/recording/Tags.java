@@ -64,71 +64,85 @@ public final class Tags {
     public static final String ACCEPT_WAKEUPS = "accept.wakeups.";
 
     /**
-     * What each tag, or family of tags, means: the glossary the HTML report shows (docs/LOG.md says the
-     * same at more length). A family's name ends with a dot and the lock's or port's name follows it.
+     * The one catalogue of tags: each tag, or family of tags, with the unit of its values and what it means
+     * (the glossary of the HTML report; docs/LOG.md says the same at more length). A family's name ends with
+     * a dot, and the lock's or port's name follows it.
      */
-    private static final String[][] MEANINGS = {
-        {SPAWN, "wall time of one successful ProcessBuilder.start() (or of a spawning call named with spawns=)"},
-        {SPAWN_FAILED, "wall time of one start() that threw"},
-        {SPAWN_EXEC, "the native fork/exec part of one spawn, until the child has exec'd or failed to"},
-        {SPAWN_CPU, "CPU time of the spawning thread in that native part: FORK's page-table copy shows here"},
-        {SPAWN_CPU_SYSTEM, "the system-time part of spawn.cpu (exact summed over many spawns, not for one)"},
-        {SPAWN_CHILD, "the native part off the spawning thread's CPU: waiting for the child to close its"
-                + " descriptors and exec, or for the kernel"},
-        {SPAWN_LOCK_WAIT, "per spawn made holding a spawn lock: how long its thread waited for that lock"},
-        {SPAWN_MINOR_FAULTS, "minor page faults of the spawning thread in the native part"},
-        {SPAWN_SWITCHES, "voluntary context switches of the spawning thread in the native part"},
-        {OS_RESIDENT, "once per interval: the JVM's resident memory"},
-        {OS_ANON_NOT_HUGE, "once per interval: anonymous memory not on huge pages, what FORK's copy grows with"},
-        {OS_DESCRIPTORS, "once per interval: open descriptors, which the child of every spawn closes one by one"},
-        {OS_DESCRIPTOR_LIMIT, "once per interval: RLIMIT_NOFILE's soft limit"},
-        {OS_MINOR_FAULTS, "once per interval: the JVM's minor page faults during it (copy-on-write after forks)"},
-        {LOCK_WAIT, "time from asking for the spawn lock to holding it"},
-        {LOCK_HOLD, "time from acquiring the spawn lock to releasing it"},
-        {LOCK_QUEUE, "threads waiting for the lock at each release"},
-        {LOCK_OVERTAKEN, "per acquisition, acquisitions by other threads while this one waited: starvation"},
-        {LOCK_SPAWN, "wall time of each spawn made while holding the lock"},
-        {LOCK_EXEC, "native fork/exec time of each spawn made while holding the lock"},
-        {LOCK_BROADCAST, "per notifyAll()/signalAll() holding the lock: the waiters it moved"},
-        {LOCK_FUTILE, "per futile wakeup under the lock (woken, then waiting again): how long it held the lock for nothing"},
-        {ACCEPT_SELECTORS, "per connection accepted on the port: the selectors its channel is registered with"},
-        {ACCEPT_NULL, "per accept() on the port that returned null: the selectors it was registered with"},
-        {ACCEPT_WAKEUPS, "voluntary context switches of the threads accepting on the port, per connection"},
+    private static final Family[] FAMILIES = {
+        new Family(SPAWN, Unit.NANOS, "wall time of one successful ProcessBuilder.start() (or of a spawning call named with spawns=)"),
+        new Family(SPAWN_FAILED, Unit.NANOS, "wall time of one start() that threw"),
+        new Family(SPAWN_EXEC, Unit.NANOS, "the native fork/exec part of one spawn, until the child has exec'd or failed to"),
+        new Family(SPAWN_CPU, Unit.NANOS, "CPU time of the spawning thread in that native part: FORK's page-table copy shows here"),
+        new Family(SPAWN_CPU_SYSTEM, Unit.NANOS, "the system-time part of spawn.cpu (exact summed over many spawns, not for one)"),
+        new Family(SPAWN_CHILD, Unit.NANOS, "the native part off the spawning thread's CPU: waiting for the child to close its"
+                + " descriptors and exec, or for the kernel"),
+        new Family(SPAWN_LOCK_WAIT, Unit.NANOS, "per spawn made holding a spawn lock: how long its thread waited for that lock"),
+        new Family(SPAWN_MINOR_FAULTS, Unit.COUNT, "minor page faults of the spawning thread in the native part"),
+        new Family(SPAWN_SWITCHES, Unit.COUNT, "voluntary context switches of the spawning thread in the native part"),
+        new Family(OS_RESIDENT, Unit.BYTES, "once per interval: the JVM's resident memory"),
+        new Family(OS_ANON_NOT_HUGE, Unit.BYTES, "once per interval: anonymous memory not on huge pages, what FORK's copy grows with"),
+        new Family(OS_DESCRIPTORS, Unit.COUNT, "once per interval: open descriptors, which the child of every spawn closes one by one"),
+        new Family(OS_DESCRIPTOR_LIMIT, Unit.COUNT, "once per interval: RLIMIT_NOFILE's soft limit"),
+        new Family(OS_MINOR_FAULTS, Unit.COUNT, "once per interval: the JVM's minor page faults during it (copy-on-write after forks)"),
+        new Family(LOCK_WAIT, Unit.NANOS, "time from asking for the spawn lock to holding it"),
+        new Family(LOCK_HOLD, Unit.NANOS, "time from acquiring the spawn lock to releasing it"),
+        new Family(LOCK_QUEUE, Unit.COUNT, "threads waiting for the lock at each release"),
+        new Family(LOCK_OVERTAKEN, Unit.COUNT, "per acquisition, acquisitions by other threads while this one waited: starvation"),
+        new Family(LOCK_SPAWN, Unit.NANOS, "wall time of each spawn made while holding the lock"),
+        new Family(LOCK_EXEC, Unit.NANOS, "native fork/exec time of each spawn made while holding the lock"),
+        new Family(LOCK_BROADCAST, Unit.COUNT, "per notifyAll()/signalAll() holding the lock: the waiters it moved"),
+        new Family(LOCK_FUTILE, Unit.NANOS, "per futile wakeup under the lock (woken, then waiting again): how long it held the lock for nothing"),
+        new Family(ACCEPT_SELECTORS, Unit.COUNT, "per connection accepted on the port: the selectors its channel is registered with"),
+        new Family(ACCEPT_NULL, Unit.COUNT, "per accept() on the port that returned null: the selectors it was registered with"),
+        new Family(ACCEPT_WAKEUPS, Unit.COUNT, "voluntary context switches of the threads accepting on the port, per connection"),
     };
+
+    private static final class Family {
+        final String name;
+        final Unit unit;
+        final String meaning;
+
+        Family(String name, Unit unit, String meaning) {
+            this.name = name;
+            this.unit = unit;
+            this.meaning = meaning;
+        }
+
+        boolean isPrefix() {
+            return name.endsWith(".");
+        }
+
+        boolean covers(String tag) {
+            return isPrefix() ? tag.startsWith(name) && tag.length() > name.length() : tag.equals(name);
+        }
+    }
 
     private Tags() {}
 
-    /** The meaning of {@code tag} (of its family, for a lock's or a port's), or null for a tag not ours. */
-    public static String meaning(String tag) {
-        for (String[] m : MEANINGS) {
-            if (m[0].endsWith(".") ? tag.startsWith(m[0]) && tag.length() > m[0].length() : tag.equals(m[0])) {
-                return m[1];
+    private static Family of(String tag) {
+        for (Family f : FAMILIES) {
+            if (f.covers(tag)) {
+                return f;
             }
         }
         return null;
     }
 
-    /** The family a tag belongs to: {@code lock.wait.} for {@code lock.wait.com.acme.Gate.LOCK}; else the tag. */
-    public static String family(String tag) {
-        for (String[] m : MEANINGS) {
-            if (m[0].endsWith(".") && tag.startsWith(m[0]) && tag.length() > m[0].length()) {
-                return m[0];
-            }
-        }
-        return tag;
+    /** The meaning of {@code tag} (of its family, for a lock's or a port's), or null for a tag not ours. */
+    public static String meaning(String tag) {
+        Family f = of(tag);
+        return f == null ? null : f.meaning;
     }
 
-    /** What a tag's values measure. */
+    /** The family a tag belongs to: {@code lock.wait.} for {@code lock.wait.com.acme.Gate.LOCK}; else the tag. */
+    public static String family(String tag) {
+        Family f = of(tag);
+        return f != null && f.isPrefix() ? f.name : tag;
+    }
+
+    /** What a tag's values measure: nanoseconds for a tag not ours. */
     public static Unit unitOf(String tag) {
-        if (tag.equals(OS_RESIDENT) || tag.equals(OS_ANON_NOT_HUGE)) {
-            return Unit.BYTES;
-        }
-        if (tag.startsWith(LOCK_QUEUE) || tag.startsWith(LOCK_OVERTAKEN) || tag.startsWith(LOCK_BROADCAST)
-                || tag.startsWith("accept.") || tag.equals(SPAWN_MINOR_FAULTS)
-                || tag.equals(SPAWN_SWITCHES) || tag.equals(OS_DESCRIPTORS) || tag.equals(OS_DESCRIPTOR_LIMIT)
-                || tag.equals(OS_MINOR_FAULTS)) {
-            return Unit.COUNT;
-        }
-        return Unit.NANOS;
+        Family f = of(tag);
+        return f == null ? Unit.NANOS : f.unit;
     }
 }

@@ -26,4 +26,19 @@ class TagsTest {
         assertNull(Tags.meaning("lock.wait."), "a family's prefix alone is no tag");
         assertNull(Tags.meaning("spawnx"));
     }
+
+    @Test
+    void eachTagHasTheUnitItsValuesAreIn() {
+        for (String t : new String[] {"spawn", "spawn.failed", "spawn.exec", "spawn.cpu", "spawn.cpu.sys", "spawn.child",
+                "spawn.lockwait", "lock.wait.G.L", "lock.hold.G.L", "lock.spawn.G.L", "lock.exec.G.L", "lock.futile.G.L",
+                "somebody.elses"}) {
+            assertEquals(Unit.NANOS, Tags.unitOf(t), t);
+        }
+        for (String t : new String[] {"spawn.minflt", "spawn.nvcsw", "os.fds", "os.fds.limit", "os.minflt", "lock.queue.G.L",
+                "lock.overtaken.G.L", "lock.broadcast.G.L", "accept.selectors.8080", "accept.null.8080", "accept.wakeups.8080"}) {
+            assertEquals(Unit.COUNT, Tags.unitOf(t), t);
+        }
+        assertEquals(Unit.BYTES, Tags.unitOf("os.rss"));
+        assertEquals(Unit.BYTES, Tags.unitOf("os.anon4k"));
+    }
 }
