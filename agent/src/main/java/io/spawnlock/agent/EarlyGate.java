@@ -98,11 +98,6 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
         }
     }
 
-    /** Whether the start has been triggered (or is over); false while idle and once the JVM exits without it. */
-    boolean triggeredOrStarted() {
-        return state.get() == STARTING;
-    }
-
     /** The class loads held until the agent's class gate was there, {@code "internal/Name nanos"} each. */
     Queue<String> held() {
         return held;
@@ -114,6 +109,7 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
             started.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
+
     /** From the agent's start: its class gate, which sees every class load from now on, and its exit work. */
     @Override
     public void accept(ClassFileTransformer gate, Runnable exitWork) {

@@ -20,6 +20,7 @@ import io.spawnlock.recording.IntervalLog;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.SpawnRecorder;
 import io.spawnlock.recording.TagRecorder;
+import io.spawnlock.recording.Units;
 import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.LaunchMechanism;
 import java.io.IOException;
@@ -32,14 +33,18 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -108,7 +113,7 @@ public final class AgentCore {
      * getrusage, with the details, takes over once it has loaded.
      */
     private final FutureTask<ThreadUsage> cpuSource = new FutureTask<>(ThreadUsage::jdkClock);
-    private final java.util.concurrent.atomic.AtomicBoolean cpuSourceUsed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean cpuSourceUsed = new AtomicBoolean();
 
     private AgentCore(AgentOptions options, Instrumentation inst, boolean attached, Callable<?> defineProbes) {
         this.options = options;
@@ -206,7 +211,6 @@ public final class AgentCore {
         }
         return core.dumps.requestAndWait(trigger, TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS));
     }
-
 
     /** On the agent thread: everything start-up does not have to wait for, then the periodic log. */
     private void runAgentThread() {
@@ -309,7 +313,7 @@ public final class AgentCore {
      * the interval after them, or at exit.
      */
     private synchronized void noteHeldClassLoads() { // the agent thread's intervals and the exit; no spawn path
-        Map<String, Long> held = new java.util.LinkedHashMap<>();
+        Map<String, Long> held = new LinkedHashMap<>();
         for (Queue<String> q : Arrays.asList(earlyHolds, gate.held())) {
             for (String h; q != null && (h = q.poll()) != null; ) {
                 int space = h.lastIndexOf(' ');
@@ -322,11 +326,11 @@ public final class AgentCore {
         StringBuilder text = new StringBuilder("class loads held until the agent was ready:");
         long total = 0;
         for (Map.Entry<String, Long> e : held.entrySet()) {
-            text.append(' ').append(e.getKey()).append(' ').append(io.spawnlock.recording.Units.nanos(e.getValue())).append(',');
+            text.append(' ').append(e.getKey()).append(' ').append(Units.nanos(e.getValue())).append(',');
             total += e.getValue();
         }
         text.setLength(text.length() - 1);
-        note(text + " (" + io.spawnlock.recording.Units.nanos(total) + " in all; a spawn class's hold is part of the first spawn)");
+        note(text + " (" + Units.nanos(total) + " in all; a spawn class's hold is part of the first spawn)");
     }
 
     /** Waits a little for the CPU source, so the first spawns have their CPU split; whether it is there. */
@@ -334,7 +338,7 @@ public final class AgentCore {
         try {
             cpuSource.get(CPU_SOURCE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return cpuSource.isDone();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -352,7 +356,7 @@ public final class AgentCore {
             spawnRecorder.measureUsageWith(usage);
             note("spawn CPU from " + usage.describe() + "; measured from " + (System.currentTimeMillis() - startMillis)
                     + " ms after the agent started");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             usageFailed(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
