@@ -102,9 +102,10 @@ class AgentFaultsTest {
     void aFullDiskIsOneWarningAndTheLogKeepsWholeLines(Jdks.Jdk jdk) throws Exception {
         ForkedJvm.Result without = ForkedJvm.on(jdk).fixture(FaultApp.class).run();
         Path log = dir.resolve("small.hlog");
-        String java = String.join(" ", jdk.java().toString(), "-javaagent:" + ForkedJvm.AGENT_JAR + "=log=" + log
-                + ",interval=100ms,signal=off", "-cp", ForkedJvm.FIXTURES.toString(), FaultApp.class.getName());
-        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 3 && exec " + java).start(); // 3 KiB per file: the header and an interval or two
+        // 3 KiB per file: the header and an interval or two; the command as arguments, so any path works
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 3 && exec \"$@\"", "bash", jdk.java().toString(),
+                "-javaagent:" + ForkedJvm.AGENT_JAR + "=log=" + log + ",interval=100ms,signal=off", "-cp",
+                ForkedJvm.FIXTURES.toString(), FaultApp.class.getName()).start();
         ForkedJvm.StreamCollector out = new ForkedJvm.StreamCollector(p.getInputStream());
         ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
         assertEquals(0, p.waitFor(), err.text());
@@ -119,7 +120,6 @@ class AgentFaultsTest {
         assertEquals(0, report.exitCode, "report reads it without a complaint\n" + report);
     }
 
-    /** The released jar: the property alone arms nothing. */
     /**
      * Paths another user could have planted, or that are not files: a FIFO at the metrics path (the agent
      * once replaced it with a regular file, and as root a real /dev/full), a log and dumps reached through a
@@ -187,6 +187,7 @@ class AgentFaultsTest {
         }
     }
 
+    /** The released jar: the property alone arms nothing. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
     void theReleasedJarIgnoresTheFaultProperty(Jdks.Jdk jdk) throws Exception {
