@@ -38,8 +38,8 @@ final class HtmlReport implements ReportCommand.IntervalSink {
     }
 
     @Override
-    public void interval(LogReader.Interval i, long offsetMillis) {
-        totals.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
+    public void interval(LogReader.Interval i, long offsetMillis) throws LogReader.BadLog {
+        i.addTo(totals.computeIfAbsent(i.tag, t -> new Histogram(2)));
         series.computeIfAbsent(i.tag, t -> new Series()).add(i.startMillis / 1000.0, i.histogram);
     }
 

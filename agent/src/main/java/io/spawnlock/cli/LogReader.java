@@ -1,24 +1,26 @@
 package io.spawnlock.cli;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
  * Streams the intervals of one HdrHistogram interval log (format 1.2/1.3, tagged or not), one line at a
- * time, so a log of any size is read in bounded memory. Unlike HdrHistogram's own reader it knows where
- * it is: every problem is a {@link BadLog} naming the file and the line, and what came before stays good.
+ * time, so a log of any size is read in bounded memory: a line may be at most {@link #MAX_LINE_BYTES} long,
+ * so input without line ends (a binary file, {@code /dev/zero}) fails early instead of filling the heap.
+ * Only regular files are read: a FIFO or a device could keep the reader waiting for ever. Unlike
+ * HdrHistogram's own reader it knows where it is: every problem is a {@link BadLog} naming the file and the
+ * line, and what came before stays good. A last line without its line end is such a problem (the file was
+ * cut short, or is still being written): the agent ends every line it writes.
  */
 final class LogReader implements Closeable {
     /** One interval of one tag. Timestamps are absolute, in milliseconds since the epoch. */
@@ -27,12 +29,32 @@ final class LogReader implements Closeable {
         final long startMillis;
         final long endMillis;
         final Histogram histogram;
+        /** Where it was read, for a message about it. */
+        private final String where;
 
         Interval(String tag, long startMillis, long endMillis, Histogram histogram) {
+            this(tag, startMillis, endMillis, histogram, tag);
+        }
+
+        private Interval(String tag, long startMillis, long endMillis, Histogram histogram, String where) {
             this.tag = tag;
             this.startMillis = startMillis;
             this.endMillis = endMillis;
             this.histogram = histogram;
+            this.where = where;
+        }
+
+        /**
+         * Adds this interval's counts to {@code sum}; a total beyond what 64 bits hold is a {@link BadLog}
+         * here, before the sum is touched, so no count is ever printed wrapped around to a negative number.
+         */
+        void addTo(Histogram sum) throws BadLog {
+            long total = sum.getTotalCount() + histogram.getTotalCount();
+            if (total < 0) {
+                throw new BadLog(where + ": the count of " + tag + " overflows 64 bits when added to the "
+                        + sum.getTotalCount() + " before it");
+            }
+            sum.add(histogram);
         }
     }
 
@@ -46,55 +68,91 @@ final class LogReader implements Closeable {
     }
 
     static final String UNTAGGED = "(untagged)";
+    /** The longest line read: a compressed histogram line of the widest range is far below it. */
+    static final int MAX_LINE_BYTES = 4 << 20;
     /** Timestamps above this (in seconds) are absolute, as HdrHistogram's reader decides too. */
     private static final double ABSOLUTE_AFTER_SECONDS = 365.0 * 24 * 3600 * 30;
 
     private final Path file;
-    private final CountingStream counted;
-    private final BufferedReader lines;
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private long bytesRead;
+    private byte[] line = new byte[1 << 10];
+    private boolean cut;
     private int lineNumber;
     private double baseSeconds = Double.NaN;
     private double startSeconds = Double.NaN;
     private boolean sawLogLine;
 
-    private LogReader(Path file, CountingStream counted) {
+    private LogReader(Path file, InputStream in) {
         this.file = file;
-        this.counted = counted;
-        this.lines = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
+        this.in = in;
     }
 
     /** Bytes of the file read so far (ahead of the lines returned by up to one buffer), for progress. */
     long bytesRead() {
-        return counted.count;
+        return bytesRead;
     }
 
-    /** Opens a log; a missing, empty, compressed or binary file is a {@link BadLog} here already. */
+    /**
+     * Opens a log; a missing, empty, compressed or binary file, and anything that is not a regular file,
+     * is a {@link BadLog} here already.
+     */
     static LogReader open(Path file) throws BadLog {
-        InputStream in;
+        LogReader reader;
         try {
-            in = new BufferedInputStream(Files.newInputStream(file));
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new BadLog(file + ": " + kind(file, attributes) + ", not a log file; only regular files are read"
+                        + " (a pipe or a device could keep the command waiting), so save it to a file first");
+            }
+            reader = new LogReader(file, Files.newInputStream(file));
         } catch (NoSuchFileException e) {
             throw new BadLog(file + ": no such file");
         } catch (IOException e) {
             throw new BadLog(file + ": cannot read (" + e.getMessage() + ")");
         }
         try {
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            if (b0 < 0) {
-                in.close();
+            if (!reader.fill()) {
+                reader.close();
                 throw new BadLog(file + ": empty file, not a histogram log");
             }
-            if (b0 == 0x1f && b1 == 0x8b) {
-                in.close();
+            if (reader.limit >= 2 && (reader.buffer[0] & 0xff) == 0x1f && (reader.buffer[1] & 0xff) == 0x8b) {
+                reader.close();
                 throw new BadLog(file + ": gzip-compressed (byte 0); decompress it first, e.g. gunzip -k " + file);
             }
         } catch (IOException e) {
+            reader.close();
             throw new BadLog(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return new LogReader(file, new CountingStream(in));
+        return reader;
+    }
+
+    /** What a file that is not regular is, in words. */
+    private static String kind(Path file, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+            switch (type) {
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // no unix view here: the general word below
+        }
+        return "not a regular file";
     }
 
     /** The log's start time in milliseconds since the epoch, once its header has been read; else NaN. */
@@ -114,6 +172,9 @@ final class LogReader implements Closeable {
     Interval next(java.util.function.Predicate<String> wanted) throws BadLog {
         String line;
         while ((line = readLine()) != null) {
+            if (cut) {
+                throw corrupt("the file ends inside this line (cut short, or still being written)");
+            }
             if (line.isEmpty()) {
                 continue;
             }
@@ -136,19 +197,62 @@ final class LogReader implements Closeable {
         return null;
     }
 
+    /** The next line without its line end, or null at the end of the file. */
     private String readLine() throws BadLog {
-        try {
-            String line = lines.readLine();
-            if (line != null) {
-                lineNumber++;
-                if (line.indexOf('\0') >= 0) {
-                    throw new BadLog(file + ": line " + lineNumber + ": binary data, not a histogram log");
+        if (cut) {
+            return null;
+        }
+        int length = 0;
+        long lineStart = bytesRead - (limit - position);
+        while (true) {
+            if (position == limit) {
+                try {
+                    if (!fill()) {
+                        if (length == 0) {
+                            return null;
+                        }
+                        cut = true;
+                        break;
+                    }
+                } catch (IOException e) {
+                    throw new BadLog(file + ": line " + (lineNumber + 1) + ": cannot read (" + e.getMessage() + ")");
                 }
             }
-            return line;
-        } catch (IOException e) {
-            throw new BadLog(file + ": line " + (lineNumber + 1) + ": cannot read (" + e.getMessage() + ")");
+            byte b = buffer[position++];
+            if (b == '\n') {
+                break;
+            }
+            if (b == 0) {
+                throw new BadLog(file + ": line " + (lineNumber + 1) + ": binary data, not a histogram log");
+            }
+            if (length == line.length) {
+                if (length == MAX_LINE_BYTES) {
+                    throw new BadLog(file + ": line " + (lineNumber + 1) + ": no line end in " + (MAX_LINE_BYTES >> 20)
+                            + " MiB from byte " + lineStart + ", not a histogram log");
+                }
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * length));
+            }
+            line[length++] = b;
         }
+        lineNumber++;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        return new String(line, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** Reads the next block; false at the end of the file. */
+    private boolean fill() throws IOException {
+        int n;
+        do {
+            n = in.read(buffer, 0, buffer.length);
+        } while (n == 0);
+        position = 0;
+        limit = Math.max(n, 0);
+        if (n > 0) {
+            bytesRead += n;
+        }
+        return n > 0;
     }
 
     private void header(String line) {
@@ -204,6 +308,9 @@ final class LogReader implements Closeable {
         } catch (NumberFormatException e) {
             throw corrupt("the start or length is not a number");
         }
+        if (!Double.isFinite(start) || !Double.isFinite(length) || length < 0) {
+            throw corrupt("the start or length is not a finite number (length at least 0)");
+        }
         Histogram histogram = decode(fields[3]);
         sawLogLine = true;
         double absoluteStart = start > ABSOLUTE_AFTER_SECONDS || Double.isNaN(baseSeconds) && Double.isNaN(startSeconds)
@@ -212,13 +319,18 @@ final class LogReader implements Closeable {
             startSeconds = absoluteStart;
         }
         long startMillis = Math.round(absoluteStart * 1000);
-        return new Interval(tag, startMillis, startMillis + Math.round(length * 1000), histogram);
+        return new Interval(tag, startMillis, startMillis + Math.round(length * 1000), histogram,
+                file + ": line " + lineNumber);
     }
 
     private Histogram decode(String base64) throws BadLog {
         try {
             byte[] bytes = Base64.getDecoder().decode(base64);
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+            if (h.getTotalCount() < 0) {
+                throw corrupt("the histogram's counts overflow 64 bits");
+            }
+            return h;
         } catch (IllegalArgumentException | DataFormatException | IndexOutOfBoundsException
                  | java.nio.BufferUnderflowException e) {
             throw corrupt("the histogram does not decode (truncated or corrupt)");
@@ -232,35 +344,9 @@ final class LogReader implements Closeable {
     @Override
     public void close() {
         try {
-            lines.close();
+            in.close();
         } catch (IOException ignored) {
             // read-only: nothing to lose
-        }
-    }
-
-    private static final class CountingStream extends java.io.FilterInputStream {
-        long count; // read by the same thread
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
         }
     }
 }

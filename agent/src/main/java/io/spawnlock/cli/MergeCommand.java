@@ -117,15 +117,20 @@ final class MergeCommand {
         return ok && !readFailed ? Cli.OK : Cli.USAGE;
     }
 
-    /** Moves the input to its next interval; an input that went bad ends there, said once on stderr. */
+    /** Moves the input to its next interval; an input that went bad ends there. */
     private void advance(Input in) {
         try {
             in.head = in.reader.next();
         } catch (LogReader.BadLog e) {
-            err.println("spawnlock: merge: " + e.getMessage() + "; what came before it is merged");
-            in.head = null;
-            readFailed = true;
+            fail(in, e);
         }
+    }
+
+    /** Ends an input that went bad, said once on stderr; what it gave before stays merged. */
+    private void fail(Input in, LogReader.BadLog e) {
+        err.println("spawnlock: merge: " + e.getMessage() + "; what came before it is merged");
+        in.head = null;
+        readFailed = true;
     }
 
     /** Streams every input onto the grid and writes the cells in time order; returns intervals written. */
@@ -172,8 +177,12 @@ final class MergeCommand {
                 h.setTag(LogReader.UNTAGGED.equals(t) ? null : t);
                 return h;
             });
-            sum.add(i.histogram);
-            advance(next);
+            try {
+                i.addTo(sum);
+                advance(next);
+            } catch (LogReader.BadLog e) {
+                fail(next, e);
+            }
         }
     }
 }

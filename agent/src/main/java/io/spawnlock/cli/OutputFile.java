@@ -1,6 +1,7 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.recording.PathSafety;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +30,8 @@ final class OutputFile implements Closeable {
     private OutputFile(Path target, Path temp) throws IOException {
         this.target = target;
         this.temp = temp;
-        this.stream = new PrintStream(Files.newOutputStream(temp), false, StandardCharsets.UTF_8.name());
+        this.stream = new PrintStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), false,
+                StandardCharsets.UTF_8.name());
     }
 
     /** Checks {@code output} against the rules above and opens its temporary file; IOException with the reason. */

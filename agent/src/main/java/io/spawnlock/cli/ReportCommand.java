@@ -6,6 +6,7 @@ import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
 import io.spawnlock.recording.Units;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -84,7 +85,7 @@ final class ReportCommand {
             return Cli.OK;
         }
         if (r.output == null) {
-            try (PrintStream target = new PrintStream(new NonClosing(out), false, StandardCharsets.UTF_8.name())) {
+            try (PrintStream target = new PrintStream(new BufferedOutputStream(new NonClosing(out), 1 << 16), false, StandardCharsets.UTF_8.name())) {
                 return report(r, target);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e); // UTF-8 is always there
@@ -217,13 +218,16 @@ final class ReportCommand {
 
     /** Takes the intervals of the logs, in the order they are read. */
     interface IntervalSink {
-        /** @param offsetMillis the interval's start after its log's start */
-        void interval(LogReader.Interval interval, long offsetMillis);
+        /**
+         * @param offsetMillis the interval's start after its log's start
+         * @throws LogReader.BadLog when the interval cannot be taken (its counts overflow the total)
+         */
+        void interval(LogReader.Interval interval, long offsetMillis) throws LogReader.BadLog;
     }
 
     /** A sink that adds every interval to its tag's total. */
     static IntervalSink totalsInto(Map<String, Histogram> byTag) {
-        return (i, offset) -> byTag.computeIfAbsent(i.tag, t -> new Histogram(2)).add(i.histogram);
+        return (i, offset) -> i.addTo(byTag.computeIfAbsent(i.tag, t -> new Histogram(2)));
     }
 
     /** Feeds one log's intervals that pass the filters to the sink; false if the log was bad somewhere. */

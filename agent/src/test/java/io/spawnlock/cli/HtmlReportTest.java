@@ -50,7 +50,7 @@ class HtmlReportTest {
     }
 
     @Test
-    void thePageInlinesTheChartLibraryAndTheData() {
+    void thePageInlinesTheChartLibraryAndTheData() throws LogReader.BadLog {
         HtmlReport report = new HtmlReport(List.of("a.hlog"));
         report.interval(new LogReader.Interval("spawn", 1_000_000L, 1_001_000L, of(5_000_000L)), 0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -209,9 +209,88 @@ class ReportCommandTest extends CliTest {
                 lines[2]);
         assertEquals("spawnlock: report: " + binary + ": line 1: binary data, not a histogram log; what came before it"
                 + " is reported", lines[3]);
-        assertEquals("spawnlock: report: " + truncated + ": line 6: the histogram does not decode (truncated or corrupt);"
-                + " what came before it is reported", lines[4]);
+        assertEquals("spawnlock: report: " + truncated + ": line 6: the file ends inside this line (cut short, or still"
+                + " being written); what came before it is reported", lines[4]);
         // the truncated log's first two intervals were read
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
+    }
+
+    @Test
+    void inputWithoutLineEndsOrThatNeverEndsFailsAtOnce() throws Exception {
+        Path lineFree = dir.resolve("line-free.hlog");
+        byte[] block = new byte[1 << 20];
+        java.util.Arrays.fill(block, (byte) 'A');
+        try (java.io.OutputStream o = Files.newOutputStream(lineFree)) {
+            for (int i = 0; i < 6; i++) {
+                o.write(block);
+            }
+        }
+        Path fifo = dir.resolve("fifo.hlog");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        long t0 = System.nanoTime();
+        assertEquals(2, run("report", lineFree.toString(), fifo.toString(), "/dev/zero", dir.toString()));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "no wait on the FIFO without a writer");
+        String[] lines = err().split("\\R");
+        assertEquals(4, lines.length, err());
+        assertEquals("spawnlock: report: " + lineFree + ": line 1: no line end in 4 MiB from byte 0, not a histogram log;"
+                + " what came before it is reported", lines[0]);
+        String notRead = ", not a log file; only regular files are read (a pipe or a device could keep the command"
+                + " waiting), so save it to a file first";
+        assertEquals("spawnlock: report: " + fifo + ": a FIFO (named pipe)" + notRead, lines[1]);
+        assertEquals("spawnlock: report: /dev/zero: a character device" + notRead, lines[2]);
+        assertEquals("spawnlock: report: " + dir + ": a directory" + notRead, lines[3]);
+    }
+
+    @Test
+    void aStartOrLengthThatIsNotAFiniteNumberIsBadInputForEveryCommand() throws Exception {
+        for (String bad : new String[] {"NaN,1.0", "1.0,NaN", "Infinity,1.0", "1.0,-1.0"}) {
+            Path p = sampleLog();
+            String line = Files.readAllLines(p).get(5);
+            String histogram = line.substring(line.lastIndexOf(',') + 1);
+            Files.write(p, ("Tag=spawn," + bad + ",1.0," + histogram + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.APPEND);
+            for (String command : new String[] {"report", "compare", "merge"}) {
+                String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
+                        : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
+                        : new String[] {command, p.toString()};
+                assertEquals(2, run(args), command + " " + bad);
+                assertTrue(err().contains(p + ": line 7: the start or length is not a finite number (length at least 0)"),
+                        command + " " + bad + ": " + err());
+                Files.deleteIfExists(dir.resolve("m.hlog"));
+            }
+        }
+    }
+
+    @Test
+    void aLogCutInsideItsLastCommentIsCutShort() throws Exception {
+        Path p = sampleLog();
+        Files.write(p, "#[a comment that was cut".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        assertEquals(2, run("report", p.toString()));
+        assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
+        assertEquals("spawnlock: report: " + p + ": line 7: the file ends inside this line (cut short, or still being"
+                + " written); what came before it is reported", err().trim());
+        Path header = dir.resolve("header-only.hlog");
+        Files.write(header, "#[Histogram log format version 1.3]\n#[StartTime: 1000.000 (seconds since epoch)]\n#[Base"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(2, run("report", header.toString()));
+        assertTrue(err().contains(header + ": line 3: the file ends inside this line"), err());
+    }
+
+    @Test
+    void countsBeyondSixtyFourBitsAreReportedNeverPrintedNegative() throws Exception {
+        TestLogs log = new TestLogs(dir.resolve("huge-counts.hlog"), 1_000_000L);
+        Path p = log.intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1)
+                .intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1).close(); // one cell for merge too
+        for (String command : new String[] {"report", "compare", "merge"}) {
+            String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
+                    : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
+                    : new String[] {command, p.toString()};
+            assertEquals(2, run(args), command);
+            assertTrue(err().contains(p + ": line 5: the count of spawn overflows 64 bits when added to the "
+                    + (Long.MAX_VALUE / 2 + 1) + " before it"), command + ": " + err());
+            assertTrue(!out().matches("(?s).*(^|\\s)-\\d.*"), command + " printed no negative count: " + out());
+            Files.deleteIfExists(dir.resolve("m.hlog"));
+        }
+        assertTrue(out().contains(Long.toString(Long.MAX_VALUE / 2 + 1)), out());
     }
 }

@@ -38,6 +38,17 @@ final class TestLogs {
         return this;
     }
 
+    /** One interval of {@code tag} holding {@code count} times {@code value}. */
+    TestLogs intervalWithCount(String tag, long offsetMillis, long value, long count) {
+        Histogram h = new Histogram(3_600_000_000_000L, 2);
+        h.recordValueWithCount(value, count);
+        h.setTag(tag);
+        h.setStartTimeStamp(startMillis + offsetMillis);
+        h.setEndTimeStamp(startMillis + offsetMillis + 1000);
+        writer.outputIntervalHistogram(h);
+        return this;
+    }
+
     Path close() {
         ps.close();
         return path;
