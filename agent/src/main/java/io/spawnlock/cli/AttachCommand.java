@@ -67,13 +67,13 @@ final class AttachCommand {
             running = vm.systemProperties().getProperty(RUNNING);
             if (running == null) {
                 err.println("spawnlock: attach: the agent did not start in process " + pid + " (see its stderr)");
-                return Cli.USAGE;
+                return Cli.FAILED;
             }
             out.println("spawnlock: attached to process " + pid + " (" + running + ")");
             return Cli.OK;
         } catch (AttachApi.Failure e) {
             err.println("spawnlock: attach: " + e.getMessage());
-            return Cli.USAGE;
+            return Cli.FAILED;
         }
     }
 
@@ -95,7 +95,7 @@ final class AttachCommand {
             if (props.getProperty(RUNNING) == null) {
                 err.println("spawnlock: dump: the agent does not run in process " + pid
                         + " (start it with -javaagent, or: java -jar spawnlock-agent.jar attach " + pid + ")");
-                return Cli.USAGE;
+                return Cli.FAILED;
             }
             String signal = props.getProperty(SIGNAL);
             String dumps = props.getProperty(DUMPS);
@@ -103,13 +103,13 @@ final class AttachCommand {
                     ? bySignal(pid, signal, Paths.get(dumps)) : byCommand(vm);
             if (!answer.startsWith("written: ")) {
                 err.println("spawnlock: dump: " + answer);
-                return Cli.USAGE;
+                return Cli.FAILED;
             }
             out.println(answer.substring("written: ".length()));
             return Cli.OK;
         } catch (AttachApi.Failure e) {
             err.println("spawnlock: dump: " + e.getMessage());
-            return Cli.USAGE;
+            return Cli.FAILED;
         }
     }
 

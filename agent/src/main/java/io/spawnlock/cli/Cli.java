@@ -7,10 +7,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code java -jar spawnlock-agent.jar <command> ...}: one entry, one line per error, exit 0 or 2. */
+/**
+ * {@code java -jar spawnlock-agent.jar <command> ...}: one entry, one line per error, and an exit code that
+ * tells the kinds of failure apart (docs/CLI.md).
+ */
 public final class Cli {
+    /** The command did what it was asked. */
     static final int OK = 0;
+    /**
+     * An input, target or output the command could not use: a log that cannot be read whole, a process that is
+     * not a JVM of this user or does not answer, an output that cannot be written. One line says which.
+     */
+    static final int FAILED = 1;
+    /** The command line itself is wrong: an unknown command or option, a missing or bad argument. */
     static final int USAGE = 2;
+    /** A fault of spawnlock's own: one line, and {@code --debug} prints its stack trace. */
+    static final int INTERNAL = 3;
 
     private static final String HELP = String.join("\n",
             "usage: java -jar spawnlock-agent.jar <command> [arguments]",
@@ -25,6 +37,7 @@ public final class Cli {
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
+            "Exit codes: 0 done, 1 an input, target or output it could not use, 2 a usage error, 3 an internal error.",
             "",
             "As an agent: java -javaagent:spawnlock-agent.jar[=key=value,...] ...  (options: docs/AGENT.md in the repository)");
 
@@ -45,7 +58,7 @@ public final class Cli {
             if (debug) {
                 e.printStackTrace(err);
             }
-            return USAGE;
+            return INTERNAL;
         }
     }
 

@@ -53,7 +53,7 @@ final class CompareCommand {
         ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, ReportCommand.totalsInto(next), "compare", err);
         Set<String> tags = new LinkedHashSet<>(base.keySet());
         tags.addAll(next.keySet());
-        int status = ok ? Cli.OK : Cli.USAGE;
+        int status = ok ? Cli.OK : Cli.FAILED;
         if (r.output == null) {
             print(r, tags, base, next, out);
             return status;
@@ -64,7 +64,7 @@ final class CompareCommand {
             return status;
         } catch (IOException e) {
             err.println("spawnlock: compare: cannot write " + r.output + " (" + e.getMessage() + ")");
-            return Cli.USAGE;
+            return Cli.FAILED;
         }
     }
 

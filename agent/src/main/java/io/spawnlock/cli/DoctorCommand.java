@@ -5,6 +5,7 @@ import io.spawnlock.doctor.Doctor;
 import io.spawnlock.doctor.Herds;
 import io.spawnlock.doctor.SpawnBreakdown;
 import io.spawnlock.os.Facts;
+import io.spawnlock.os.JvmProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,15 +50,21 @@ final class DoctorCommand {
             return Cli.USAGE;
         }
         String pid = args.length == 0 ? null : args[0];
-        List<String> warnings = new ArrayList<>();
-        int status = Doctor.run(pid, out, err, warnings);
-        if (status != Cli.OK) {
-            return status;
+        if (pid != null && !pid.matches("[0-9]+")) {
+            err.println("spawnlock: doctor: '" + pid + "' is not a process id (" + USAGE + ")");
+            return Cli.USAGE;
         }
+        String refusal = pid == null ? null : JvmProcess.refusal(pid);
+        if (refusal != null) {
+            err.println("spawnlock: doctor: " + refusal + " (doctor reads a JVM of this user)");
+            return Cli.FAILED;
+        }
+        List<String> warnings = new ArrayList<>();
+        Doctor.run(pid, out, warnings);
         SpawnBreakdown recorded = pid == null ? null : recorded(pid);
         out.println();
         out.println("Verdict: " + verdict(recorded, warnings));
-        return status;
+        return Cli.OK;
     }
 
     /** One verdict: what the agent recorded first (it is what happened), else the settings. */

@@ -108,13 +108,13 @@ final class MergeCommand {
             }
         } catch (IOException e) {
             err.println("spawnlock: merge: cannot write " + target + " (" + e.getMessage() + ")");
-            return Cli.USAGE;
+            return Cli.FAILED;
         } finally {
             for (Input in : inputs) {
                 in.reader.close();
             }
         }
-        return ok && !readFailed ? Cli.OK : Cli.USAGE;
+        return ok && !readFailed ? Cli.OK : Cli.FAILED;
     }
 
     /** Moves the input to its next interval; an input that went bad ends there. */

@@ -85,7 +85,7 @@ class MergeCommandTest extends CliTest {
         Path a = hostA();
         Files.write(a, "Tag=spawn,9.0,1.0,1.0,BROKEN\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         Path merged = dir.resolve("m.hlog");
-        assertEquals(2, run("merge", a.toString(), hostB().toString(), "-o", merged.toString()));
+        assertEquals(1, run("merge", a.toString(), hostB().toString(), "-o", merged.toString()));
         assertEquals("spawnlock: merge: " + a + ": line 8: the histogram does not decode (truncated or corrupt);"
                 + " what came before it is merged", err().trim());
         assertEquals(9, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))
@@ -100,12 +100,12 @@ class MergeCommandTest extends CliTest {
                 .mapToLong(i -> i.histogram.getTotalCount()).sum(), "replaced by the merge, as report -o does");
         Path a = hostA();
         byte[] before = Files.readAllBytes(a);
-        assertEquals(2, run("merge", a.toString(), hostB().toString(), "-o", a.toString()));
+        assertEquals(1, run("merge", a.toString(), hostB().toString(), "-o", a.toString()));
         assertTrue(err().contains("cannot write " + a + " (it is one of the inputs)"), err());
         assertArrayEquals(before, Files.readAllBytes(a), "an input is never written");
         Path fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        assertEquals(2, run("merge", a.toString(), "-o", fifo.toString()));
+        assertEquals(1, run("merge", a.toString(), "-o", fifo.toString()));
         assertTrue(err().contains(fifo + " exists and is not a regular file (a FIFO, socket or device)"), err());
         assertEquals(2, run("merge", hostA().toString()));
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp file left");

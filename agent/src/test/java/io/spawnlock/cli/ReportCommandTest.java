@@ -44,7 +44,7 @@ class ReportCommandTest extends CliTest {
     @Test
     void aMissingFileIsOneClearLine() {
         Path missing = dir.resolve("missing.hlog");
-        assertEquals(2, run("report", missing.toString()));
+        assertEquals(1, run("report", missing.toString()));
         assertEquals("spawnlock: report: " + missing + ": no such file", err().trim());
         assertEquals(1, err().split("\\R").length, err());
     }
@@ -53,7 +53,7 @@ class ReportCommandTest extends CliTest {
     void aCorruptLineStillReportsWhatWasRead() throws Exception {
         Path p = sampleLog();
         Files.write(p, "Tag=spawn,3.0,1.0,1.0,NOT-A-HISTOGRAM\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        assertEquals(2, run("report", p.toString()));
+        assertEquals(1, run("report", p.toString()));
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
         assertEquals("spawnlock: report: " + p + ": line 7: the histogram does not decode (truncated or corrupt);"
                 + " what came before it is reported", err().trim());
@@ -66,6 +66,20 @@ class ReportCommandTest extends CliTest {
         assertEquals(2, run("frobnicate"));
         assertEquals(2, run());
         assertTrue(err().contains("unknown command 'frobnicate'"), err());
+    }
+
+    @Test
+    void anInternalErrorExitsThreeInOneLine() {
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new IllegalStateException("a fault of our own");
+            }
+        };
+        assertEquals(3, Cli.run(new String[] {"version"}, new java.io.PrintStream(broken, true), new java.io.PrintStream(err, true)));
+        assertEquals("spawnlock: internal error: IllegalStateException: a fault of our own (run again with --debug for"
+                + " the stack trace)",
+                err().trim());
     }
 
     @Test
@@ -154,7 +168,7 @@ class ReportCommandTest extends CliTest {
         assertEquals("", out());
         Path input = sampleLog();
         String before = Files.readString(input);
-        assertEquals(2, run("report", "-o", input.toString(), input.toString()));
+        assertEquals(1, run("report", "-o", input.toString(), input.toString()));
         assertEquals(before, Files.readString(input), "an input is never written");
     }
 
@@ -198,7 +212,7 @@ class ReportCommandTest extends CliTest {
         Path truncated = dir.resolve("t.hlog");
         byte[] whole = Files.readAllBytes(sampleLog());
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 40));
-        assertEquals(2, run("report", empty.toString(), gzip.toString(), foreign.toString(), binary.toString(),
+        assertEquals(1, run("report", empty.toString(), gzip.toString(), foreign.toString(), binary.toString(),
                 truncated.toString()));
         String[] lines = err().split("\\R");
         assertEquals(5, lines.length, err());
@@ -228,7 +242,7 @@ class ReportCommandTest extends CliTest {
         Path fifo = dir.resolve("fifo.hlog");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         long t0 = System.nanoTime();
-        assertEquals(2, run("report", lineFree.toString(), fifo.toString(), "/dev/zero", dir.toString()));
+        assertEquals(1, run("report", lineFree.toString(), fifo.toString(), "/dev/zero", dir.toString()));
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "no wait on the FIFO without a writer");
         String[] lines = err().split("\\R");
         assertEquals(4, lines.length, err());
@@ -253,7 +267,7 @@ class ReportCommandTest extends CliTest {
                 String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
                         : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
                         : new String[] {command, p.toString()};
-                assertEquals(2, run(args), command + " " + bad);
+                assertEquals(1, run(args), command + " " + bad);
                 assertTrue(err().contains(p + ": line 7: the start or length is not a finite number (length at least 0)"),
                         command + " " + bad + ": " + err());
                 Files.deleteIfExists(dir.resolve("m.hlog"));
@@ -265,14 +279,14 @@ class ReportCommandTest extends CliTest {
     void aLogCutInsideItsLastCommentIsCutShort() throws Exception {
         Path p = sampleLog();
         Files.write(p, "#[a comment that was cut".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        assertEquals(2, run("report", p.toString()));
+        assertEquals(1, run("report", p.toString()));
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
         assertEquals("spawnlock: report: " + p + ": line 7: the file ends inside this line (cut short, or still being"
                 + " written); what came before it is reported", err().trim());
         Path header = dir.resolve("header-only.hlog");
         Files.write(header, "#[Histogram log format version 1.3]\n#[StartTime: 1000.000 (seconds since epoch)]\n#[Base"
                 .getBytes(StandardCharsets.UTF_8));
-        assertEquals(2, run("report", header.toString()));
+        assertEquals(1, run("report", header.toString()));
         assertTrue(err().contains(header + ": line 3: the file ends inside this line"), err());
     }
 
@@ -285,7 +299,7 @@ class ReportCommandTest extends CliTest {
             String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
                     : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
                     : new String[] {command, p.toString()};
-            assertEquals(2, run(args), command);
+            assertEquals(1, run(args), command);
             assertTrue(err().contains(p + ": line 5: the count of spawn overflows 64 bits when added to the "
                     + (Long.MAX_VALUE / 2 + 1) + " before it"), command + ": " + err());
             assertTrue(!out().matches("(?s).*(^|\\s)-\\d.*"), command + " printed no negative count: " + out());

@@ -102,6 +102,7 @@ class DoctorTest {
     void aBadPidIsOneLine(Jdks.Jdk jdk) {
         ForkedJvm.Result r = doctor(jdk, "not-a-pid");
         assertEquals(2, r.exitCode);
-        assertEquals("spawnlock: doctor: 'not-a-pid' is not a process id (usage: doctor [<pid>])\n", r.stderr);
+        assertEquals("spawnlock: doctor: 'not-a-pid' is not a process id (usage: java -jar spawnlock-agent.jar doctor"
+                + " [<pid>])\n", r.stderr);
     }
 }

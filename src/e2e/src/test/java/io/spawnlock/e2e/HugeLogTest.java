@@ -58,4 +58,38 @@ class HugeLogTest {
             assertEquals(Integer.toString(INTERVALS * 5), lines[t].split(",")[2], lines[t]);
         }
     }
+
+    /**
+     * 50 MB without a line end, and 300 MB of NUL bytes (before: an OutOfMemoryError after 9 s, or 1.19 GB of
+     * heap), in the same 24 MB heap: one line naming the file and where, exit 1, in seconds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void inputWithoutLineEndsFailsInASmallHeap(Jdks.Jdk jdk) throws Exception {
+        Path lineFree = dir.resolve("line-free.hlog");
+        Path nuls = dir.resolve("nuls.hlog");
+        byte[] block = new byte[1 << 20];
+        try (java.io.OutputStream zero = Files.newOutputStream(nuls)) {
+            zero.write("#[Histogram log format version 1.3]\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int i = 0; i < 300; i++) {
+                zero.write(block);
+            }
+        }
+        java.util.Arrays.fill(block, (byte) 'x');
+        try (java.io.OutputStream x = Files.newOutputStream(lineFree)) {
+            for (int i = 0; i < 50; i++) {
+                x.write(block);
+            }
+        }
+        long t0 = System.nanoTime();
+        ForkedJvm.Result r = ForkedJvm.on(jdk).args("-Xmx24m", "-jar", ForkedJvm.AGENT_JAR.toString(), "report",
+                lineFree.toString(), nuls.toString()).run();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.exitCode, r.toString());
+        assertEquals("spawnlock: report: " + lineFree + ": line 1: no line end in 4 MiB from byte 0, not a histogram log;"
+                + " what came before it is reported\n"
+                + "spawnlock: report: " + nuls + ": line 2: binary data, not a histogram log; what came before it is"
+                + " reported\n", r.stderr);
+        assertTrue(seconds < 20, "in seconds, not after filling the heap: " + seconds + " s");
+    }
 }
