@@ -110,7 +110,10 @@ final class EarlyGate implements ClassFileTransformer, BiConsumer<ClassFileTrans
         }
     }
 
-    /** From the agent's start: its class gate, which sees every class load from now on, and its exit work. */
+    /**
+     * From the agent's start: its class gate, which sees every class load from now on, and its exit work
+     * (null when the agent runs that after the application's own shutdown hooks itself).
+     */
     @Override
     public void accept(ClassFileTransformer gate, Runnable exitWork) {
         atExit = exitWork;

@@ -176,12 +176,16 @@ public final class AgentCore {
                 + " log=" + options.log());
         Thread agentThread = new AgentThread(core);
         core.gate.preparedBy(agentThread);
+        ShutdownHook exitWork = new ShutdownHook(core);
+        boolean afterTheApplication = LateExit.register(inst, exitWork);
         if (earlyGate != null) {
             core.gate.resolve();
-            earlyGate.accept(core.gate, new ShutdownHook(core));
+            earlyGate.accept(core.gate, afterTheApplication ? null : exitWork);
         } else {
             core.gate.register(inst);
-            Runtime.getRuntime().addShutdownHook(new ShutdownHook(core));
+            if (!afterTheApplication) {
+                Runtime.getRuntime().addShutdownHook(exitWork);
+            }
         }
         agentThread.start();
     }

@@ -29,7 +29,10 @@ import org.HdrHistogram.HistogramLogWriter;
  * <p>Each interval is rendered in memory first and then written whole. If the write fails (a full disk, a
  * file size limit), the file is cut back to its last complete line and the rendered text stays in memory,
  * up to {@link #MAX_PENDING_BYTES}, to be written ahead of the next interval once the disk takes it again:
- * the file only ever holds whole lines, and what was measured is not lost while memory allows.
+ * the file only ever holds whole lines, and what was measured is not lost while memory allows. The header
+ * too: a disk that is full from the start gets the whole log once space comes back. What does not fit the
+ * bound is dropped and counted; the count goes into the log (a comment where the gap is) and, with what is
+ * still waiting at exit, onto stderr once.
  *
  * <p>Intervals in which a tag recorded nothing are not written. Lines starting with {@code #[spawnlock} are
  * our comments; HdrHistogram's readers skip them.
@@ -54,10 +57,19 @@ public final class IntervalLog {
     private final HistogramLogWriter writer;
     /** Rendered, not yet in the file. Guarded by lock. */
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
-    private boolean dropping;
+    /** Histograms (and the spawns in them) rendered this interval, waiting, and dropped. Guarded by lock. */
+    private long renderedHistograms;
+    private long renderedSpawns;
+    private long pendingHistograms;
+    private long pendingSpawns;
+    private long droppedHistograms;
+    private long droppedSpawns;
     private boolean closed;
+    private final int maxPendingBytes;
 
-    private IntervalLog(Recording recording, AgentWarnings warnings, Path path, SeekableByteChannel file) {
+    private IntervalLog(Recording recording, AgentWarnings warnings, Path path, SeekableByteChannel file,
+                        int maxPendingBytes) {
+        this.maxPendingBytes = maxPendingBytes;
         this.recording = recording;
         this.warnings = warnings;
         this.path = path;
@@ -95,13 +107,22 @@ public final class IntervalLog {
         }
     }
 
-    /** A log written into {@code file}, an open, empty channel at {@code path}; the header goes first. */
+    /**
+     * A log written into {@code file}, an open, empty channel at {@code path}; the header goes first, or
+     * waits in memory with the intervals when the disk does not take it.
+     */
     static IntervalLog over(SeekableByteChannel file, Path path, Recording recording, AgentWarnings warnings,
                             List<String> headerComments, long startMillis) throws IOException {
-        IntervalLog log = new IntervalLog(recording, warnings, path, file);
+        return over(file, path, recording, warnings, headerComments, startMillis, MAX_PENDING_BYTES);
+    }
+
+    /** The same with another bound on the text waiting in memory (for tests). */
+    static IntervalLog over(SeekableByteChannel file, Path path, Recording recording, AgentWarnings warnings,
+                            List<String> headerComments, long startMillis, int maxPendingBytes) throws IOException {
+        IntervalLog log = new IntervalLog(recording, warnings, path, file, maxPendingBytes);
         try {
             log.writeHeader(headerComments, startMillis);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             file.close(); // the caller goes on without a log: no descriptor left open behind it
             throw e;
         }
@@ -119,7 +140,7 @@ public final class IntervalLog {
         return path;
     }
 
-    private void writeHeader(List<String> comments, long startMillis) throws IOException {
+    private void writeHeader(List<String> comments, long startMillis) {
         for (String c : comments) {
             writer.outputComment("[spawnlock " + c + "]");
         }
@@ -129,22 +150,37 @@ public final class IntervalLog {
         writer.outputBaseTime(startMillis);
         writer.outputLegend();
         moveRendered();
-        if (!writePending()) {
-            throw new IOException("cannot write the header of " + path);
-        }
+        writePending();
     }
 
     /** The writer's output so far joins the text to write, unless too much is waiting already. */
     private void moveRendered() {
         renderer.flush();
-        if (pending.size() + rendered.size() <= MAX_PENDING_BYTES) {
+        if (pending.size() + rendered.size() <= maxPendingBytes) {
             pending.writeBytes(rendered.toByteArray());
-        } else if (!dropping) {
-            dropping = true;
-            warnings.warnOnce("log-full", "more than " + (MAX_PENDING_BYTES >> 20) + " MiB of the log could not be written to "
-                    + path + "; later intervals are dropped until it can");
+            pendingHistograms += renderedHistograms;
+            pendingSpawns += renderedSpawns;
+        } else {
+            if (droppedHistograms == 0) {
+                warnings.warnOnce("log-full", "more than " + Units.bytes(maxPendingBytes) + " of the log could not be"
+                        + " written to " + path + "; later intervals are dropped and counted until it can");
+            }
+            droppedHistograms += renderedHistograms;
+            droppedSpawns += renderedSpawns;
         }
+        renderedHistograms = 0;
+        renderedSpawns = 0;
         rendered.reset();
+    }
+
+    /** A comment where intervals were dropped, ahead of those written after the gap. */
+    private void noteDropped() {
+        if (droppedHistograms > 0 && pending.size() == 0) {
+            writer.outputComment("[spawnlock dropped " + droppedHistograms + " interval histograms (" + droppedSpawns
+                    + " spawns) here: more than " + Units.bytes(maxPendingBytes) + " could not be written]");
+            droppedHistograms = 0;
+            droppedSpawns = 0;
+        }
     }
 
     /**
@@ -163,7 +199,8 @@ public final class IntervalLog {
                 file.write(text);
             }
             pending.reset();
-            dropping = false;
+            pendingHistograms = 0;
+            pendingSpawns = 0;
             return true;
         } catch (IOException e) {
             try {
@@ -175,7 +212,7 @@ public final class IntervalLog {
                 // nothing more to do: the next successful write starts where the file ends
             }
             warnings.warnOnce("log-write", "cannot write " + path + " (" + AgentWarnings.describe(e) + "); measuring goes on"
-                    + " and the intervals wait in memory (up to " + (MAX_PENDING_BYTES >> 20) + " MiB) until the log can be written");
+                    + " and the intervals wait in memory (up to " + Units.bytes(maxPendingBytes) + ") until the log can be written");
             return false;
         }
     }
@@ -197,9 +234,14 @@ public final class IntervalLog {
             while ((c = pendingComments.poll()) != null) {
                 writer.outputComment("[spawnlock " + c + "]");
             }
+            noteDropped();
             recording.takeIntervals(h -> {
                 if (h.getTotalCount() > 0) {
                     writer.outputIntervalHistogram(h);
+                    renderedHistograms++;
+                    if (Tags.SPAWN.equals(h.getTag()) || Tags.SPAWN_FAILED.equals(h.getTag())) {
+                        renderedSpawns += h.getTotalCount();
+                    }
                 }
             });
             moveRendered();
@@ -207,6 +249,8 @@ public final class IntervalLog {
             return true;
         } catch (RuntimeException e) {
             rendered.reset();
+            renderedHistograms = 0;
+            renderedSpawns = 0;
             warnings.warnOnce("log-write", "cannot write " + path + " (" + AgentWarnings.describe(e)
                     + "); recording goes on, this interval is not in the log");
             return true;
@@ -215,13 +259,22 @@ public final class IntervalLog {
         }
     }
 
-    /** Writes the last interval and closes the file; later calls do nothing. */
+    /**
+     * Writes the last interval and closes the file; later calls do nothing. What could not be written by then
+     * is lost, and said once.
+     */
     public void close() {
         writeInterval();
         lock.lock();
         try {
             if (!closed) {
                 closed = true;
+                long lostHistograms = pendingHistograms + droppedHistograms;
+                if (lostHistograms > 0) {
+                    warnings.warnOnce("log-lost", "at exit " + lostHistograms + " interval histograms ("
+                            + (pendingSpawns + droppedSpawns) + " spawns) were never written to " + path
+                            + ": the disk did not take them");
+                }
                 try {
                     file.close();
                 } catch (IOException e) {

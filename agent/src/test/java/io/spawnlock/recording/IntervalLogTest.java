@@ -105,6 +105,65 @@ class IntervalLogTest {
     }
 
     @Test
+    void aDiskFullFromTheHeaderOnKeepsABoundedLogInMemoryAndCountsWhatItDrops() throws Exception {
+        Path path = dir.resolve("bounded.hlog");
+        FillingDisk disk = new FillingDisk(path);
+        disk.full = true; // from the first byte: the header waits too
+        IntervalLog log = IntervalLog.over(disk, path, recording, warnings, Arrays.asList("test header"),
+                System.currentTimeMillis(), 4096);
+        TagRecorder spawn = recording.tag(Tags.SPAWN);
+        long recorded = 0;
+        for (int interval = 0; interval < 60; interval++) { // far more than 4 KiB of text
+            for (int i = 0; i <= interval % 7; i++) {
+                spawn.record(1000 + interval * 10_000L + i);
+                recorded++;
+            }
+            log.writeInterval();
+        }
+        assertEquals(0L, Files.size(path), "nothing could be written");
+        disk.full = false;
+        spawn.record(5000);
+        recorded++;
+        log.writeInterval(); // the waiting text goes out; this interval's own text was past the bound already
+        spawn.record(6000);
+        recorded++;
+        log.close();
+        List<String> lines = Files.readAllLines(path);
+        assertTrue(lines.get(0).startsWith("#[spawnlock test header"), lines.get(0));
+        String gap = lines.stream().filter(l -> l.startsWith("#[spawnlock dropped ")).findFirst().orElse(null);
+        assertTrue(gap != null, "the gap is marked in the log:\n" + String.join("\n", lines));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#\\[spawnlock dropped (\\d+) interval histograms"
+                + " \\((\\d+) spawns\\) here: more than 4\\.00KiB could not be written]").matcher(gap);
+        assertTrue(m.matches(), gap);
+        long logged = readCounts(path).get(Tags.SPAWN)[0];
+        assertEquals(recorded, logged + Long.parseLong(m.group(2)), "every spawn is in the log or counted as dropped");
+        String said = stderr.toString(StandardCharsets.UTF_8);
+        assertEquals(2, said.split("\n").length, said);
+        assertTrue(said.contains("wait in memory (up to 4.00KiB)") && said.contains("dropped and counted"), said);
+    }
+
+    @Test
+    void whatIsStillWaitingAtExitIsCountedOnce() throws Exception {
+        Path path = dir.resolve("never.hlog");
+        FillingDisk disk = new FillingDisk(path);
+        disk.full = true;
+        IntervalLog log = IntervalLog.over(disk, path, recording, warnings, Arrays.asList("test header"),
+                System.currentTimeMillis());
+        TagRecorder spawn = recording.tag(Tags.SPAWN);
+        TagRecorder failed = recording.tag(Tags.SPAWN_FAILED);
+        spawn.record(1000);
+        spawn.record(2000);
+        log.writeInterval();
+        failed.record(3000);
+        log.close();
+        log.close();
+        String[] said = stderr.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, said.length, String.join("\n", said));
+        assertEquals("spawnlock: at exit 2 interval histograms (3 spawns) were never written to " + path
+                + ": the disk did not take them", said[1]);
+    }
+
+    @Test
     void everyRecordedValueIsInTheLogUnderItsTag() throws Exception {
         Path path = dir.resolve("a.hlog");
         IntervalLog log = create(path);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -111,13 +112,57 @@ class AgentFaultsTest {
         assertEquals(0, p.waitFor(), err.text());
         assertEquals(without.stdout, out.text(), "the agent changed what the application did");
         String[] lines = err.text().split("\n");
-        assertEquals(1, lines.length, err.text());
+        assertEquals(2, lines.length, err.text());
         assertTrue(lines[0].startsWith("spawnlock: cannot write " + log + " (File too large)"), err.text());
         assertTrue(Files.size(log) <= 3 * 1024, "the limit held");
         Map<String, Long> counts = HistogramLogs.counts(log); // HdrHistogram's reader: whole lines to the end
-        assertTrue(counts.getOrDefault("spawn", 0L) < 11, "not all fit: the limit was hit\n" + counts);
+        long logged = counts.getOrDefault("spawn", 0L) + counts.getOrDefault("spawn.failed", 0L);
+        assertTrue(logged < 11, "not all fit: the limit was hit\n" + counts);
+        // what never reached the disk is counted, once, at exit: with the log, the application's 11 spawns
+        java.util.regex.Matcher lost = java.util.regex.Pattern.compile("spawnlock: at exit (\\d+) interval histograms"
+                + " \\((\\d+) spawns\\) were never written to " + java.util.regex.Pattern.quote(log.toString())
+                + ": the disk did not take them").matcher(lines[1]);
+        assertTrue(lost.matches(), lines[1]);
+        assertEquals(11, logged + Long.parseLong(lost.group(2)), counts + " + " + lines[1]);
         ForkedJvm.Result report = ForkedJvm.on(jdk).args("-jar", ForkedJvm.AGENT_JAR.toString(), "report", log.toString()).run();
         assertEquals(0, report.exitCode, "report reads it without a complaint\n" + report);
+    }
+
+    /**
+     * A disk full from the first byte (a file size limit of 0, as {@code ulimit -S -f 0}), that takes writes
+     * again 1.5 s later ({@code prlimit} raises the limit of the running JVM): the header and every interval
+     * waited in memory, so the log holds every spawn of the application's own count, and it reads whole.
+     * Before, the log was given up at start ("cannot create the log"), 0 bytes at exit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spawnlock.e2e.Jdks#all")
+    void aDiskFullFromTheStartGetsTheWholeLogOnceSpaceReturns(Jdks.Jdk jdk) throws Exception {
+        Path log = dir.resolve("late.hlog");
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -S -f 0 && exec \"$@\"", "bash", jdk.java().toString(),
+                "-javaagent:" + ForkedJvm.AGENT_JAR + "=log=" + log + ",interval=100ms,signal=off", "-cp",
+                ForkedJvm.FIXTURES.toString(), io.spawnlock.e2e.fixtures.TermApp.class.getName()).start();
+        ForkedJvm.StreamCollector out = new ForkedJvm.StreamCollector(p.getInputStream());
+        ForkedJvm.StreamCollector err = new ForkedJvm.StreamCollector(p.getErrorStream());
+        Thread.sleep(1500);
+        assertEquals(0L, Files.size(log), "nothing could be written yet");
+        assertEquals(0, new ProcessBuilder("prlimit", "--pid", Long.toString(p.pid()), "--fsize=unlimited:")
+                .inheritIO().start().waitFor(), "prlimit");
+        Thread.sleep(1000);
+        p.toHandle().destroy(); // SIGTERM: the application's hook drains its workers and prints its count
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        out.join(5000);
+        err.join(5000);
+        String stdout = out.text();
+        assertTrue(stdout.contains("started "), stdout + err.text());
+        long app = Long.parseLong(stdout.substring(stdout.indexOf("started ") + 8).trim());
+        String[] lines = err.text().split("\n");
+        assertEquals(1, lines.length, err.text());
+        assertTrue(lines[0].startsWith("spawnlock: cannot write " + log + " (File too large)"), err.text());
+        Map<String, Long> counts = HistogramLogs.counts(log); // HdrHistogram's reader, to the end
+        assertTrue(app > 10, "the application spawned while the disk was full: " + app);
+        assertEquals(app, counts.getOrDefault("spawn", 0L) + counts.getOrDefault("spawn.failed", 0L), counts.toString());
+        ForkedJvm.Result report = ForkedJvm.on(jdk).args("-jar", ForkedJvm.AGENT_JAR.toString(), "report", log.toString()).run();
+        assertEquals(0, report.exitCode, report.toString());
     }
 
     /**
