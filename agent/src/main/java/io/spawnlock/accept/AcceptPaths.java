@@ -1,6 +1,7 @@
 package io.spawnlock.accept;
 
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.Privileged;
 import io.spawnlock.os.ThreadSwitches;
 import io.spawnlock.probe.AcceptListener;
 import io.spawnlock.probe.AcceptProbe;
@@ -89,6 +90,14 @@ public final class AcceptPaths implements AcceptListener {
 
     @Override
     public void accepted(Object channel, boolean connection) {
+        if (Privileged.needed()) { // on an application thread: with the agent's permissions
+            Privileged.run(() -> record(channel, connection));
+        } else {
+            record(channel, connection);
+        }
+    }
+
+    private void record(Object channel, boolean connection) {
         TestFaults.check("accept-recording");
         Port port = byChannel.get(channel);
         if (port == null && (port = register(channel)) == null) {

@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.AllPermission;
 import java.security.CodeSource;
+import java.security.Permissions;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
@@ -32,6 +34,7 @@ final class IsolatedClassLoader extends ClassLoader {
     static final String PREFIX = "inst/";
     static final String LIBRARIES = PREFIX + "libraries.zip";
     private static final String CLASS_SUFFIX = ".classdata";
+    private static final String NATIVE_LIBRARIES = "io.spawnlock.os.NativeLibraries";
 
     static {
         registerAsParallelCapable();
@@ -49,7 +52,12 @@ final class IsolatedClassLoader extends ClassLoader {
         super("spawnlock", ClassLoader.getPlatformClassLoader());
         this.jar = jar;
         this.jarUrl = jarUrl;
-        this.protectionDomain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
+        // every permission, bound to the classes (no policy asked): the agent's work runs privileged (the
+        // core's Privileged), so an application's SecurityManager neither stops it nor lends it anything
+        Permissions all = new Permissions();
+        all.add(new AllPermission());
+        all.setReadOnly();
+        this.protectionDomain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all);
     }
 
     @Override
@@ -149,10 +157,20 @@ final class IsolatedClassLoader extends ClassLoader {
                 } catch (URISyntaxException | RuntimeException e) {
                     // not a file: only the other places
                 }
-                url = NativeLibraries.extract(name, bytes, jarDirectory);
+                url = extract(name, bytes, jarDirectory);
             }
             nativeLibraries.put(name, url);
             return url;
+        }
+    }
+
+    /** The core's extraction, defined by this loader with the agent's permissions; null when it fails. */
+    private URL extract(String name, byte[] bytes, Path jarDirectory) {
+        try {
+            return (URL) Class.forName(NATIVE_LIBRARIES, true, this)
+                    .getMethod("extract", String.class, byte[].class, Path.class).invoke(null, name, bytes, jarDirectory);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // JNA then tries its own way, and may fail: the agent reports that once
         }
     }
 

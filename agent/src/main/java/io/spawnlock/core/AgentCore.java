@@ -10,6 +10,7 @@ import io.spawnlock.dumps.Dumps;
 import io.spawnlock.export.JfrEvents;
 import io.spawnlock.export.OpenMetricsFile;
 import io.spawnlock.export.Spawnlock;
+import io.spawnlock.guard.Privileged;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnCalls;
@@ -136,8 +137,8 @@ public final class AgentCore {
     public static void start(Object instrumentation, Object launch) {
         Object[] args = (Object[]) launch;
         earlyHolds = args.length > 4 ? (Queue<String>) args[4] : null;
-        start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1], (Callable<?>) args[2],
-                (BiConsumer<ClassFileTransformer, Runnable>) args[3]);
+        Privileged.run(() -> start((String) args[0], (Instrumentation) instrumentation, (Boolean) args[1],
+                (Callable<?>) args[2], (BiConsumer<ClassFileTransformer, Runnable>) args[3]));
     }
 
     /** The class loads the launcher's early gate held before this core was there; null when there was none. */
@@ -195,6 +196,10 @@ public final class AgentCore {
      * the answer for the caller. Typed (Object) as {@link #start} is, for the launcher's reflective call.
      */
     public static Object command(Object name) {
+        return Privileged.call(() -> answer(name));
+    }
+
+    private static Object answer(Object name) {
         AgentCore core = running;
         if (core == null) {
             return "error: the agent does not run in this JVM";
@@ -402,7 +407,7 @@ public final class AgentCore {
      * the CPU source is ready have no CPU split.
      */
     private void startInBackground() {
-        Thread t = new Thread(this::setUpInBackground, "spawnlock-setup");
+        Thread t = new Thread(() -> Privileged.always(this::setUpInBackground), "spawnlock-setup");
         t.setDaemon(true);
         t.start();
     }
@@ -692,7 +697,7 @@ public final class AgentCore {
 
         @Override
         public void run() {
-            core.runAgentThread();
+            Privileged.always(core::runAgentThread); // a SecurityManager may come while it runs
         }
     }
 
@@ -707,7 +712,7 @@ public final class AgentCore {
         @Override
         public void run() {
             try {
-                core.atShutdown();
+                Privileged.run(core::atShutdown); // on the thread that exits: the application's, say
             } catch (Throwable t) { // the jar replaced under the running JVM, say: one line, no stack trace
                 try {
                     core.warnings.warnOnce("agent-exit", "the agent could not write its last interval at exit ("

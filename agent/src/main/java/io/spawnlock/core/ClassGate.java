@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.agent.ConstantPool;
+import io.spawnlock.guard.Privileged;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.SpawnClassRewriter;
@@ -83,6 +84,7 @@ final class ClassGate implements ClassFileTransformer {
         ConstantPool.flags(new byte[0], spawnOwners, spawnMethods);
         transform(null, "", null, null, null);
         transform(ClassGate.class.getClassLoader(), "", null, null, null);
+        Privileged.call(new Rewrite(this, null, "", null, null, null)); // both loaded: a SecurityManager may come
     }
 
     /** Names the agent's thread, which prepares the rewriters: the gate must never make it wait for itself. */
@@ -156,6 +158,40 @@ final class ClassGate implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (loader != null && Privileged.needed()) { // on the thread loading the class: with the agent's permissions
+            return Privileged.call(new Rewrite(this, loader, className, classBeingRedefined, protectionDomain,
+                    classfileBuffer));
+        }
+        return rewrite(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    }
+
+    /** One rewrite as a plain class, loaded with the gate: no lambda is spun while a class loads. */
+    private static final class Rewrite implements java.util.function.Supplier<byte[]> {
+        private final ClassGate gate;
+        private final ClassLoader loader;
+        private final String className;
+        private final Class<?> classBeingRedefined;
+        private final ProtectionDomain protectionDomain;
+        private final byte[] classfileBuffer;
+
+        Rewrite(ClassGate gate, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+            this.gate = gate;
+            this.loader = loader;
+            this.className = className;
+            this.classBeingRedefined = classBeingRedefined;
+            this.protectionDomain = protectionDomain;
+            this.classfileBuffer = classfileBuffer;
+        }
+
+        @Override
+        public byte[] get() {
+            return gate.rewrite(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+        }
+    }
+
+    private byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                           ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
             if (loader != null) {
                 LockClassTransformer locks = lockRewriter;

@@ -4,10 +4,8 @@ import io.spawnlock.config.TestFaults;
 import io.spawnlock.core.AgentWarnings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * Writes every tag's interval histogram to an HdrHistogram interval log (format 1.3, with tags), flushed at
@@ -51,10 +48,9 @@ public final class IntervalLog {
     /** Unwritten text kept at most: about an hour of 10 tags at 1-second intervals. */
     static final int MAX_PENDING_BYTES = 32 << 20;
     private final SeekableByteChannel file;
-    /** What the writer renders; moved to {@link #pending} after each interval. Guarded by lock. */
+    /** What {@link #lines} renders; moved to {@link #pending} after each interval. Guarded by lock. */
     private final ByteArrayOutputStream rendered = new ByteArrayOutputStream(64 * 1024);
-    private final PrintStream renderer;
-    private final HistogramLogWriter writer;
+    private final LogLines lines;
     /** Rendered, not yet in the file. Guarded by lock. */
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
     /** Histograms (and the spawns in them) rendered this interval, waiting, and dropped. Guarded by lock. */
@@ -74,8 +70,7 @@ public final class IntervalLog {
         this.warnings = warnings;
         this.path = path;
         this.file = file;
-        this.renderer = new PrintStream(rendered, false, StandardCharsets.UTF_8);
-        this.writer = new HistogramLogWriter(renderer);
+        this.lines = new LogLines(rendered);
     }
 
     /**
@@ -142,20 +137,15 @@ public final class IntervalLog {
 
     private void writeHeader(List<String> comments, long startMillis) {
         for (String c : comments) {
-            writer.outputComment("[spawnlock " + c + "]");
+            lines.comment("[spawnlock " + c + "]");
         }
-        writer.outputLogFormatVersion();
-        writer.outputStartTime(startMillis);
-        writer.setBaseTime(startMillis);
-        writer.outputBaseTime(startMillis);
-        writer.outputLegend();
+        lines.header(startMillis);
         moveRendered();
         writePending();
     }
 
-    /** The writer's output so far joins the text to write, unless too much is waiting already. */
+    /** The lines rendered so far join the text to write, unless too much is waiting already. */
     private void moveRendered() {
-        renderer.flush();
         if (pending.size() + rendered.size() <= maxPendingBytes) {
             pending.writeBytes(rendered.toByteArray());
             pendingHistograms += renderedHistograms;
@@ -176,7 +166,7 @@ public final class IntervalLog {
     /** A comment where intervals were dropped, ahead of those written after the gap. */
     private void noteDropped() {
         if (droppedHistograms > 0 && pending.size() == 0) {
-            writer.outputComment("[spawnlock dropped " + droppedHistograms + " interval histograms (" + droppedSpawns
+            lines.comment("[spawnlock dropped " + droppedHistograms + " interval histograms (" + droppedSpawns
                     + " spawns) here: more than " + Units.bytes(maxPendingBytes) + " could not be written]");
             droppedHistograms = 0;
             droppedSpawns = 0;
@@ -232,12 +222,12 @@ public final class IntervalLog {
             TestFaults.check("log");
             String c;
             while ((c = pendingComments.poll()) != null) {
-                writer.outputComment("[spawnlock " + c + "]");
+                lines.comment("[spawnlock " + c + "]");
             }
             noteDropped();
             recording.takeIntervals(h -> {
                 if (h.getTotalCount() > 0) {
-                    writer.outputIntervalHistogram(h);
+                    lines.interval(h);
                     renderedHistograms++;
                     if (Tags.SPAWN.equals(h.getTag()) || Tags.SPAWN_FAILED.equals(h.getTag())) {
                         renderedSpawns += h.getTotalCount();

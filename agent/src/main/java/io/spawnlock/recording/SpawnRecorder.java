@@ -2,6 +2,7 @@ package io.spawnlock.recording;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.Privileged;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.os.Facts;
@@ -95,13 +96,23 @@ public final class SpawnRecorder implements SpawnListener {
         usage = source;
     }
 
+    // Each call from the probe runs with the agent's permissions (Privileged): it comes on an application thread.
+
     @Override
     public int nativeThreadId() {
+        return Privileged.needed() ? Privileged.callInt(SpawnRecorder::threadId) : threadId();
+    }
+
+    private static int threadId() {
         return ThreadSwitches.isVirtual(Thread.currentThread()) ? -1 : Facts.nativeThreadId();
     }
 
     @Override
     public long nativeBegin() {
+        return Privileged.needed() ? Privileged.callLong(this::begin) : begin();
+    }
+
+    private long begin() {
         ThreadUsage u = usage;
         if (u == null) {
             return -1;
@@ -133,6 +144,10 @@ public final class SpawnRecorder implements SpawnListener {
 
     @Override
     public long nativeEnd(long execNanos) {
+        return Privileged.needed() ? Privileged.callLong(() -> end(execNanos)) : end(execNanos);
+    }
+
+    private long end(long execNanos) {
         ThreadUsage u = usage;
         long[] r = readings.get();
         long begin = r[ThreadUsage.CPU];
@@ -161,6 +176,15 @@ public final class SpawnRecorder implements SpawnListener {
     @Override
     public void spawnFinished(long wallNanos, long execNanos, long cpuNanos, boolean isFailed, Object builder,
                               Object process) {
+        if (Privileged.needed()) {
+            Privileged.run(() -> finished(wallNanos, execNanos, cpuNanos, isFailed, builder, process));
+        } else {
+            finished(wallNanos, execNanos, cpuNanos, isFailed, builder, process);
+        }
+    }
+
+    private void finished(long wallNanos, long execNanos, long cpuNanos, boolean isFailed, Object builder,
+                          Object process) {
         TestFaults.check("spawn-recording");
         (isFailed ? failed : spawn).record(wallNanos);
         if (execNanos >= 0) {

@@ -1,4 +1,4 @@
-package io.spawnlock.agent;
+package io.spawnlock.os;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

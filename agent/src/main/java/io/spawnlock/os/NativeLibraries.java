@@ -1,5 +1,6 @@
-package io.spawnlock.agent;
+package io.spawnlock.os;
 
+import io.spawnlock.guard.Privileged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -23,12 +24,20 @@ import java.util.zip.CRC32;
  * <p>Tried in order: {@code java.io.tmpdir}, the agent jar's directory, {@code /dev/shm}; a place on a
  * {@code noexec} mount is skipped. The file lives in an owner-only directory named after the user's uid,
  * and its name carries its checksum, so versions never clash and a planted file is never loaded.
+ *
+ * <p>The agent's class loader calls this (by reflection: it is defined by that loader, with the agent's
+ * permissions) when JNA asks for its library, and the work runs privileged: a SecurityManager of the
+ * application's may be installed, and the loader's own code has only what the policy gives the jar.
  */
-final class NativeLibraries {
+public final class NativeLibraries {
     private NativeLibraries() {}
 
     /** The library's file URL, or null when no place works (JNA then tries its own way, and may fail). */
-    static URL extract(String resourceName, byte[] bytes, Path jarDirectory) {
+    public static URL extract(String resourceName, byte[] bytes, Path jarDirectory) {
+        return Privileged.call(() -> extractNow(resourceName, bytes, jarDirectory));
+    }
+
+    private static URL extractNow(String resourceName, byte[] bytes, Path jarDirectory) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         String simpleName = resourceName.substring(resourceName.lastIndexOf('/') + 1);
