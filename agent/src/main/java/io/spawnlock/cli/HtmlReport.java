@@ -40,7 +40,7 @@ final class HtmlReport implements ReportCommand.IntervalSink {
     @Override
     public void interval(LogReader.Interval i, long offsetMillis) throws LogReader.BadLog {
         i.addTo(totals.computeIfAbsent(i.tag, t -> new Histogram(2)));
-        series.computeIfAbsent(i.tag, t -> new Series()).add(i.startMillis / 1000.0, i.histogram);
+        series.computeIfAbsent(i.tag, t -> new Series()).add(i.startMillis / 1000.0, i.counts);
     }
 
     /** p50, p99 and max per point; a point covers {@code width} intervals and keeps the highest of each. */
@@ -51,10 +51,10 @@ final class HtmlReport implements ReportCommand.IntervalSink {
         int width = 1;
         private int pending;
 
-        void add(double seconds, Histogram h) {
-            double p50 = h.getValueAtPercentile(50);
-            double p99 = h.getValueAtPercentile(99);
-            double max = h.getMaxValue();
+        void add(double seconds, Counts h) {
+            double p50 = h.valueAtPercentile(50);
+            double p99 = h.valueAtPercentile(99);
+            double max = h.maxValue();
             if (pending > 0) {
                 int last = size - 1;
                 values[0][last] = Math.max(values[0][last], p50);

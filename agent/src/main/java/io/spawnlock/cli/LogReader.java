@@ -3,7 +3,6 @@ package io.spawnlock.cli;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,19 +27,19 @@ final class LogReader implements Closeable {
         final String tag;
         final long startMillis;
         final long endMillis;
-        final Histogram histogram;
+        final Counts counts;
         /** Where it was read, for a message about it. */
         private final String where;
 
         Interval(String tag, long startMillis, long endMillis, Histogram histogram) {
-            this(tag, startMillis, endMillis, histogram, tag);
+            this(tag, startMillis, endMillis, Counts.of(histogram), tag);
         }
 
-        private Interval(String tag, long startMillis, long endMillis, Histogram histogram, String where) {
+        private Interval(String tag, long startMillis, long endMillis, Counts counts, String where) {
             this.tag = tag;
             this.startMillis = startMillis;
             this.endMillis = endMillis;
-            this.histogram = histogram;
+            this.counts = counts;
             this.where = where;
         }
 
@@ -49,12 +48,12 @@ final class LogReader implements Closeable {
          * here, before the sum is touched, so no count is ever printed wrapped around to a negative number.
          */
         void addTo(Histogram sum) throws BadLog {
-            long total = sum.getTotalCount() + histogram.getTotalCount();
+            long total = sum.getTotalCount() + counts.totalCount();
             if (total < 0) {
                 throw new BadLog(where + ": the count of " + tag + " overflows 64 bits when added to the "
                         + sum.getTotalCount() + " before it");
             }
-            sum.add(histogram);
+            counts.addTo(sum);
         }
     }
 
@@ -82,6 +81,7 @@ final class LogReader implements Closeable {
     private byte[] line = new byte[1 << 10];
     private boolean cut;
     private int lineNumber;
+    private final Counts.Decoder decoder = new Counts.Decoder();
     private double baseSeconds = Double.NaN;
     private double startSeconds = Double.NaN;
     private boolean sawLogLine;
@@ -311,7 +311,7 @@ final class LogReader implements Closeable {
         if (!Double.isFinite(start) || !Double.isFinite(length) || length < 0) {
             throw corrupt("the start or length is not a finite number (length at least 0)");
         }
-        Histogram histogram = decode(fields[3]);
+        Counts histogram = decode(fields[3]);
         sawLogLine = true;
         double absoluteStart = start > ABSOLUTE_AFTER_SECONDS || Double.isNaN(baseSeconds) && Double.isNaN(startSeconds)
                 ? start : start + (Double.isNaN(baseSeconds) ? startSeconds : baseSeconds);
@@ -323,14 +323,13 @@ final class LogReader implements Closeable {
                 file + ": line " + lineNumber);
     }
 
-    private Histogram decode(String base64) throws BadLog {
+    private Counts decode(String base64) throws BadLog {
         try {
-            byte[] bytes = Base64.getDecoder().decode(base64);
-            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-            if (h.getTotalCount() < 0) {
+            Counts c = decoder.decode(Base64.getDecoder().decode(base64));
+            if (c.totalCount() < 0) {
                 throw corrupt("the histogram's counts overflow 64 bits");
             }
-            return h;
+            return c;
         } catch (IllegalArgumentException | DataFormatException | IndexOutOfBoundsException
                  | java.nio.BufferUnderflowException e) {
             throw corrupt("the histogram does not decode (truncated or corrupt)");

@@ -24,7 +24,7 @@ class HtmlReportTest {
     void aDaysTimeSeriesStaysBoundedAndKeepsItsSpike() {
         HtmlReport.Series s = new HtmlReport.Series();
         for (int i = 0; i < 86_400; i++) {
-            s.add(1_800_000_000.0 + i, of(i == 77_777 ? 9_000_000_000L : 1_000_000L));
+            s.add(1_800_000_000.0 + i, Counts.of(of(i == 77_777 ? 9_000_000_000L : 1_000_000L)));
         }
         assertTrue(s.size <= HtmlReport.MAX_POINTS, "points " + s.size);
         assertTrue(s.size > HtmlReport.MAX_POINTS / 2, "points " + s.size);

@@ -49,9 +49,9 @@ class MergeCommandTest extends CliTest {
         assertEquals(0, run("merge", hostA().toString(), hostB().toString(), "-o", merged.toString()));
         assertEquals("", err());
         List<LogReader.Interval> m = intervals(merged);
-        long spawns = m.stream().filter(i -> i.tag.equals("spawn")).mapToLong(i -> i.histogram.getTotalCount()).sum();
+        long spawns = m.stream().filter(i -> i.tag.equals("spawn")).mapToLong(i -> i.counts.totalCount()).sum();
         assertEquals(6 + 3, spawns);
-        long waits = m.stream().filter(i -> i.tag.equals("lock.wait.G.lock")).mapToLong(i -> i.histogram.getTotalCount()).sum();
+        long waits = m.stream().filter(i -> i.tag.equals("lock.wait.G.lock")).mapToLong(i -> i.counts.totalCount()).sum();
         assertEquals(1, waits);
         long previous = Long.MIN_VALUE;
         for (LogReader.Interval i : m) {
@@ -61,7 +61,7 @@ class MergeCommandTest extends CliTest {
             previous = i.startMillis;
         }
         // cell 0 holds A's first interval and B's (which starts 500 ms in): 2 + 1 spawns
-        assertEquals(3, m.get(0).histogram.getTotalCount());
+        assertEquals(3, m.get(0).counts.totalCount());
         assertEquals("-rw-------", "-" + PosixFilePermissions.toString(Files.getPosixFilePermissions(merged)));
     }
 
@@ -89,7 +89,7 @@ class MergeCommandTest extends CliTest {
         assertEquals("spawnlock: merge: " + a + ": line 8: the histogram does not decode (truncated or corrupt);"
                 + " what came before it is merged", err().trim());
         assertEquals(9, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))
-                .mapToLong(i -> i.histogram.getTotalCount()).sum());
+                .mapToLong(i -> i.counts.totalCount()).sum());
     }
 
     @Test
@@ -97,7 +97,7 @@ class MergeCommandTest extends CliTest {
         Path merged = Files.write(dir.resolve("m.hlog"), "old".getBytes(StandardCharsets.UTF_8));
         assertEquals(0, run("merge", hostA().toString(), "-o", merged.toString()));
         assertEquals(6, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))
-                .mapToLong(i -> i.histogram.getTotalCount()).sum(), "replaced by the merge, as report -o does");
+                .mapToLong(i -> i.counts.totalCount()).sum(), "replaced by the merge, as report -o does");
         Path a = hostA();
         byte[] before = Files.readAllBytes(a);
         assertEquals(1, run("merge", a.toString(), hostB().toString(), "-o", a.toString()));
