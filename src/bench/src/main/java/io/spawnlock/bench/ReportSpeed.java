@@ -41,9 +41,11 @@ public final class ReportSpeed {
         }
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<Double> report = new ArrayList<>();
+        List<Double> series = new ArrayList<>();
         List<Double> processorOneTag = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             report.add(time(dir, java, "-jar", agent, "report", log.toString()));
+            series.add(time(dir, java, "-jar", agent, "report", "--intervals", log.toString()));
             processorOneTag.add(time(dir, java, "-cp", hdr, "org.HdrHistogram.HistogramLogProcessor",
                     "-i", log.toString(), "-tag", "tag0", "-o", dir.resolve("hlp").toString()));
         }
@@ -52,6 +54,8 @@ public final class ReportSpeed {
         System.out.println("| tool | what it does | wall time |");
         System.out.println("|---|---|---|");
         System.out.printf("| `report` | all 10 tags: totals and percentiles | %.1f s |%n", median(report));
+        System.out.printf("| `report --intervals` | the time series: one row per interval and tag (864,000 rows) | %.1f s |%n",
+                median(series));
         System.out.printf("| `HistogramLogProcessor -tag tag0` | one tag: per-interval lines and the total distribution | %.1f s |%n",
                 median(processorOneTag));
         System.out.printf("| `HistogramLogProcessor`, all 10 tags (10 runs, one per tag, estimated) | | %.1f s |%n",
