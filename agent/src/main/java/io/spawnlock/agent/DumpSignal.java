@@ -13,6 +13,8 @@ public final class DumpSignal implements SignalHandler {
     /** The signals a dump may be tied to, and the default; compile-time constants the options read too. */
     public static final String SIGNALS = "USR1,WINCH,URG";
     public static final String DEFAULT = "USR1";
+    /** The option that names the signal (read here before the core parses the options). */
+    public static final String KEY = "signal";
     private final EarlyGate gate;
 
     private DumpSignal(EarlyGate gate) {
@@ -34,7 +36,7 @@ public final class DumpSignal implements SignalHandler {
 
     /** The signal's name from the raw options ({@code signal=...}, else the default), or null for none. */
     static String signalOf(String options) {
-        String given = Launcher.option(options, "signal");
+        String given = Launcher.option(options, KEY);
         String value = given == null ? DEFAULT : given.toUpperCase(Locale.ROOT);
         if (value.startsWith("SIG")) {
             value = value.substring(3);

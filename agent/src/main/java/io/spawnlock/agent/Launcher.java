@@ -75,9 +75,14 @@ public final class Launcher {
         }
     }
 
+    /** The keys of the options that make the agent start in premain; the core's option table uses them too. */
+    public static final String STRICT = "strict";
+    public static final String LOCKS = "locks";
+    public static final String SPAWNS = "spawns";
+
     /** Whether an option that must act before main is given: a key of the comma-separated list, not a substring. */
     static boolean startsInPremain(String options) {
-        return option(options, "strict") != null || option(options, "locks") != null || option(options, "spawns") != null;
+        return option(options, STRICT) != null || option(options, LOCKS) != null || option(options, SPAWNS) != null;
     }
 
     /**

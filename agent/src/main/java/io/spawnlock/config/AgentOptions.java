@@ -17,42 +17,122 @@ import java.util.concurrent.TimeUnit;
  * The agent's options, {@code key=value} pairs separated by commas (the contract, in docs/AGENT.md).
  * Parsing is all-or-nothing: any bad key or value is an {@link OptionException} naming the key and the
  * valid choices.
+ *
+ * <p>Every option is one {@link Option} in {@link #TABLE}: its key, its default, and the kind of value it
+ * takes, from which parsing, its error messages, {@link #describe} (the log header) and the list of keys
+ * all come; an accessor only reads it. AgentOptionsTest holds docs/AGENT.md's table of options to it.
  */
 public final class AgentOptions {
     public static final String OFF = "off";
 
     public enum Args { NONE, REDACTED, FULL }
 
-    /** Keys in the order docs/AGENT.md documents them. */
-    public static final List<String> KEYS = Collections.unmodifiableList(Arrays.asList(
-            "log", "interval", "locks", "spawns", "discover", "signal", "dumps", "dumpEvery", "dumpOnWait", "maxDumps", "args", "strict", "metrics", "jmx", "accept"));
+    /** The kinds of value an option takes: how it is read, checked and shown. */
+    private enum Kind { TEXT, DURATION, DURATION_OR_OFF, ON_OFF, TRUE_FALSE, COUNT, ARGS, SIGNAL, LOCK_SITES, ENTRY_POINTS }
+
+    /** One option. */
+    public static final class Option {
+        public final String key;
+        private final Kind kind;
+        private final Object defaultValue;
+        private final long min;
+        private final long max;
+        private final int index;
+
+        private Option(String key, Kind kind, Object defaultValue, long min, long max) {
+            this.key = key;
+            this.kind = kind;
+            this.defaultValue = defaultValue;
+            this.min = min;
+            this.max = max;
+            this.index = TABLE_BUILDER.size();
+            TABLE_BUILDER.add(this);
+        }
+
+        /** The default, as {@link #describe} shows it and docs/AGENT.md lists it. */
+        public String shownDefault() {
+            return show(defaultValue);
+        }
+
+        private Object parse(String value) {
+            switch (kind) {
+                case TEXT: return value;
+                case DURATION: return duration(key, value, min, max);
+                case DURATION_OR_OFF: return OFF.equalsIgnoreCase(value) ? 0L : duration(key, value, min, Long.MAX_VALUE);
+                case ON_OFF: return onOff(key, value);
+                case TRUE_FALSE: return trueFalse(key, value);
+                case COUNT: return count(key, value, (int) min, (int) max);
+                case ARGS: return choice(key, value, Args.class);
+                case SIGNAL: return signal(key, value);
+                case LOCK_SITES: return lockSites(key, value);
+                case ENTRY_POINTS: return entryPoints(key, value);
+                default: throw new AssertionError(kind);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private String show(Object value) {
+            switch (kind) {
+                case DURATION: return Durations.format((Long) value);
+                case DURATION_OR_OFF: return (Long) value == 0 ? OFF : Durations.format((Long) value);
+                case ON_OFF: return (Boolean) value ? "on" : OFF;
+                case ARGS: return ((Args) value).name().toLowerCase(Locale.ROOT);
+                case LOCK_SITES:
+                case ENTRY_POINTS: return String.join(";", (List<String>) value);
+                default: return String.valueOf(value);
+            }
+        }
+    }
+
+    private static final List<Option> TABLE_BUILDER = new ArrayList<>();
+    private static final long NO_BOUND = 0;
+
+    // In the order the log header lists them. The three the launcher reads before the core is there take
+    // their keys from it (compile-time constants: nothing is loaded for them).
+    public static final Option LOG = new Option("log", Kind.TEXT, "spawnlock-%p.hlog", NO_BOUND, NO_BOUND);
+    public static final Option INTERVAL = new Option("interval", Kind.DURATION, TimeUnit.SECONDS.toNanos(5),
+            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(1));
+    public static final Option LOCKS = new Option(io.spawnlock.agent.Launcher.LOCKS, Kind.LOCK_SITES,
+            Collections.emptyList(), NO_BOUND, NO_BOUND);
+    public static final Option SPAWNS = new Option(io.spawnlock.agent.Launcher.SPAWNS, Kind.ENTRY_POINTS,
+            Collections.emptyList(), NO_BOUND, NO_BOUND);
+    public static final Option DISCOVER = new Option("discover", Kind.ON_OFF, true, NO_BOUND, NO_BOUND);
+    public static final Option SIGNAL = new Option(io.spawnlock.agent.DumpSignal.KEY, Kind.SIGNAL,
+            io.spawnlock.agent.DumpSignal.DEFAULT, NO_BOUND, NO_BOUND);
+    public static final Option DUMPS = new Option("dumps", Kind.TEXT, "spawnlock-dumps-%p", NO_BOUND, NO_BOUND);
+    public static final Option DUMP_EVERY = new Option("dumpEvery", Kind.DURATION_OR_OFF, 0L,
+            TimeUnit.SECONDS.toNanos(1), NO_BOUND);
+    public static final Option DUMP_ON_WAIT = new Option("dumpOnWait", Kind.DURATION_OR_OFF, 0L,
+            TimeUnit.MILLISECONDS.toNanos(1), NO_BOUND);
+    public static final Option MAX_DUMPS = new Option("maxDumps", Kind.COUNT, 100, 1, 10_000);
+    public static final Option ARGS = new Option("args", Kind.ARGS, Args.NONE, NO_BOUND, NO_BOUND);
+    public static final Option STRICT = new Option(io.spawnlock.agent.Launcher.STRICT, Kind.TRUE_FALSE, false, NO_BOUND, NO_BOUND);
+    public static final Option METRICS = new Option("metrics", Kind.TEXT, OFF, NO_BOUND, NO_BOUND);
+    public static final Option JMX = new Option("jmx", Kind.ON_OFF, true, NO_BOUND, NO_BOUND);
+    public static final Option ACCEPT = new Option("accept", Kind.ON_OFF, true, NO_BOUND, NO_BOUND);
+
+    /** Every option, in the order the log header lists them. */
+    public static final List<Option> TABLE = Collections.unmodifiableList(new ArrayList<>(TABLE_BUILDER));
+    /** Their keys, in that order. */
+    public static final List<String> KEYS;
+
+    static {
+        List<String> keys = new ArrayList<>();
+        for (Option o : TABLE) {
+            keys.add(o.key);
+        }
+        KEYS = Collections.unmodifiableList(keys);
+    }
 
     /** Signals a dump may be tied to. USR2 is JFR's sampler signal; TERM/INT/HUP carry shutdown hooks. */
     private static final List<String> SIGNALS = Arrays.asList(io.spawnlock.agent.DumpSignal.SIGNALS.split(","));
 
-    private static final long MIN_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_INTERVAL = TimeUnit.HOURS.toNanos(1);
+    private final Object[] values = new Object[TABLE.size()];
 
-    private String log = "spawnlock-%p.hlog";
-    private long intervalNanos = TimeUnit.SECONDS.toNanos(5);
-    private List<String> locks = Collections.emptyList();
-    private List<String> spawns = Collections.emptyList();
-    private boolean discover = true;
-    private String signal = io.spawnlock.agent.DumpSignal.DEFAULT;
-    private String dumps = "spawnlock-dumps-%p";
-    private long dumpEveryNanos = 0L;
-    private long dumpOnWaitNanos = 0L;
-    private int maxDumps = 100;
-    private Args args = Args.NONE;
-    private boolean strict = false;
-    private String metrics = OFF;
-    private boolean jmx = true;
-    private boolean accept = true;
-
-    private AgentOptions() {}
-
-    public static AgentOptions defaults() {
-        return new AgentOptions();
+    private AgentOptions() {
+        for (Option o : TABLE) {
+            values[o.index] = o.defaultValue;
+        }
     }
 
     /**
@@ -65,7 +145,7 @@ public final class AgentOptions {
         }
         for (String item : raw.split(",")) {
             int eq = item.indexOf('=');
-            if (eq > 0 && item.substring(0, eq).trim().equals("strict")) {
+            if (eq > 0 && item.substring(0, eq).trim().equals(STRICT.key)) {
                 return "true".equalsIgnoreCase(item.substring(eq + 1).trim());
             }
         }
@@ -89,7 +169,8 @@ public final class AgentOptions {
             }
             String key = item.substring(0, eq).trim();
             String value = item.substring(eq + 1).trim();
-            if (!KEYS.contains(key)) {
+            Option option = option(key);
+            if (option == null) {
                 throw new OptionException("unknown option '" + key + "' (valid: " + String.join(", ", KEYS) + ")");
             }
             if (!seen.add(key)) {
@@ -98,30 +179,18 @@ public final class AgentOptions {
             if (value.isEmpty()) {
                 throw new OptionException("option '" + key + "' has an empty value");
             }
-            o.set(key, value);
+            o.values[option.index] = option.parse(value);
         }
         return o;
     }
 
-    private void set(String key, String value) {
-        switch (key) {
-            case "log": log = value; break;
-            case "interval": intervalNanos = duration(key, value, MIN_INTERVAL, MAX_INTERVAL); break;
-            case "locks": locks = lockSites(value); break;
-            case "spawns": spawns = entryPoints(value); break;
-            case "discover": discover = onOff(key, value); break;
-            case "signal": signal = signal(value); break;
-            case "dumps": dumps = value; break;
-            case "dumpEvery": dumpEveryNanos = durationOrOff(key, value, TimeUnit.SECONDS.toNanos(1)); break;
-            case "dumpOnWait": dumpOnWaitNanos = durationOrOff(key, value, TimeUnit.MILLISECONDS.toNanos(1)); break;
-            case "maxDumps": maxDumps = count(key, value, 1, 10_000); break;
-            case "args": args = choice(key, value, Args.class); break;
-            case "strict": strict = trueFalse(key, value); break;
-            case "metrics": metrics = value; break;
-            case "jmx": jmx = onOff(key, value); break;
-            case "accept": accept = onOff(key, value); break;
-            default: throw new AssertionError(key);
+    private static Option option(String key) {
+        for (Option o : TABLE) {
+            if (o.key.equals(key)) {
+                return o;
+            }
         }
+        return null;
     }
 
     private static int count(String key, String value, int min, int max) {
@@ -189,7 +258,7 @@ public final class AgentOptions {
         throw new OptionException("option " + key + "=" + value + " is not valid (use " + String.join(", ", names) + ")");
     }
 
-    private static String signal(String value) {
+    private static String signal(String key, String value) {
         if (OFF.equalsIgnoreCase(value)) {
             return OFF;
         }
@@ -200,21 +269,21 @@ public final class AgentOptions {
         if (SIGNALS.contains(name)) {
             return name;
         }
-        throw new OptionException("option signal=" + value + " is not valid (use " + String.join(", ", SIGNALS)
+        throw new OptionException("option " + key + "=" + value + " is not valid (use " + String.join(", ", SIGNALS)
                 + " or off; USR2 would silence JFR's sampler, TERM/INT/HUP carry the JVM's shutdown)");
     }
 
-    private static List<String> lockSites(String value) {
-        return names(value, s -> isLockSite(s), "option locks: '%s' is not a lock site (use com.acme.Gate#start"
+    private static List<String> lockSites(String key, String value) {
+        return names(value, s -> isLockSite(s), "option " + key + ": '%s' is not a lock site (use com.acme.Gate#start"
                 + " for the locks taken in a method, or com.acme.Gate.LOCK for the lock in a field)",
-                "option locks has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)");
+                "option " + key + " has no site (use com.acme.Gate#start or com.acme.Gate.LOCK)");
     }
 
     /** The {@code spawns} entries, {@code com.acme.Launcher#launch}: methods measured as spawns of their own. */
-    private static List<String> entryPoints(String value) {
-        return names(value, s -> s.indexOf('#') > 0 && isLockSite(s), "option spawns: '%s' is not a method (use"
+    private static List<String> entryPoints(String key, String value) {
+        return names(value, s -> s.indexOf('#') > 0 && isLockSite(s), "option " + key + ": '%s' is not a method (use"
                 + " com.acme.Launcher#launch; every overload of the name is measured)",
-                "option spawns has no method (use com.acme.Launcher#launch)");
+                "option " + key + " has no method (use com.acme.Launcher#launch)");
     }
 
     /** A {@code ;}-separated list of names, each {@code valid}; {@code bad} (with the name) and {@code none} say why not. */
@@ -248,10 +317,10 @@ public final class AgentOptions {
      */
     public Set<String> namedClasses() {
         Set<String> classes = new HashSet<>();
-        for (String site : locks) {
+        for (String site : locks()) {
             classes.add(lockSiteClass(site).replace('.', '/'));
         }
-        for (String entry : spawns) {
+        for (String entry : spawns()) {
             classes.add(lockSiteClass(entry).replace('.', '/'));
         }
         return Collections.unmodifiableSet(classes);
@@ -295,43 +364,39 @@ public final class AgentOptions {
     /** The effective options, for the log header: what was in force is part of the record. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("log", log);
-        m.put("interval", Durations.format(intervalNanos));
-        m.put("locks", locks.isEmpty() ? "" : String.join(";", locks));
-        m.put("spawns", String.join(";", spawns));
-        m.put("discover", discover ? "on" : OFF);
-        m.put("signal", signal);
-        m.put("dumps", dumps);
-        m.put("dumpEvery", dumpEveryNanos == 0 ? OFF : Durations.format(dumpEveryNanos));
-        m.put("dumpOnWait", dumpOnWaitNanos == 0 ? OFF : Durations.format(dumpOnWaitNanos));
-        m.put("maxDumps", Integer.toString(maxDumps));
-        m.put("args", args.name().toLowerCase(Locale.ROOT));
-        m.put("strict", Boolean.toString(strict));
-        m.put("metrics", metrics);
-        m.put("jmx", jmx ? "on" : OFF);
-        m.put("accept", accept ? "on" : OFF);
+        for (Option o : TABLE) {
+            m.put(o.key, o.show(values[o.index]));
+        }
         return m;
     }
 
-    public boolean logEnabled() { return !OFF.equalsIgnoreCase(log); }
+    private Object get(Option o) {
+        return values[o.index];
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> names(Option o) {
+        return (List<String>) values[o.index];
+    }
+
+    public boolean logEnabled() { return !OFF.equalsIgnoreCase(log()); }
     /** The OpenMetrics textfile's path pattern, or "off" (the default). */
-    public String metrics() { return metrics; }
-    public boolean metricsEnabled() { return !OFF.equalsIgnoreCase(metrics); }
+    public String metrics() { return (String) get(METRICS); }
+    public boolean metricsEnabled() { return !OFF.equalsIgnoreCase(metrics()); }
     /** Whether the agent registers its MBean in the platform MBean server. */
-    public boolean jmx() { return jmx; }
+    public boolean jmx() { return (Boolean) get(JMX); }
     /** Whether listening NIO channels are measured for accept herds. */
-    public boolean accept() { return accept; }
-    public String log() { return log; }
-    public long intervalNanos() { return intervalNanos; }
-    public List<String> locks() { return locks; }
+    public boolean accept() { return (Boolean) get(ACCEPT); }
+    public String log() { return (String) get(LOG); }
+    public long intervalNanos() { return (Long) get(INTERVAL); }
+    public List<String> locks() { return names(LOCKS); }
     /** The methods named as spawn entry points, {@code com.acme.Launcher#launch}. */
-    public List<String> spawns() { return spawns; }
-    public boolean discover() { return discover; }
-    public String signal() { return signal; }
-    public String dumps() { return dumps; }
-    public long dumpEveryNanos() { return dumpEveryNanos; }
-    public long dumpOnWaitNanos() { return dumpOnWaitNanos; }
-    public int maxDumps() { return maxDumps; }
-    public Args args() { return args; }
-    public boolean strict() { return strict; }
+    public List<String> spawns() { return names(SPAWNS); }
+    public boolean discover() { return (Boolean) get(DISCOVER); }
+    public String signal() { return (String) get(SIGNAL); }
+    public String dumps() { return (String) get(DUMPS); }
+    public long dumpEveryNanos() { return (Long) get(DUMP_EVERY); }
+    public long dumpOnWaitNanos() { return (Long) get(DUMP_ON_WAIT); }
+    public int maxDumps() { return (Integer) get(MAX_DUMPS); }
+    public Args args() { return (Args) get(ARGS); }
 }

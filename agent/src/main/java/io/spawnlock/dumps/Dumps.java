@@ -1,5 +1,6 @@
 package io.spawnlock.dumps;
 
+import io.spawnlock.config.AgentOptions;
 import io.spawnlock.core.AgentWarnings;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
@@ -124,7 +125,7 @@ public final class Dumps {
         long now = System.nanoTime();
         String trigger = requested.getAndSet(null);
         if (trigger == null && everyNanos > 0 && now - nextPeriodic >= 0) {
-            trigger = "dumpEvery=" + io.spawnlock.config.Durations.format(everyNanos);
+            trigger = AgentOptions.DUMP_EVERY.key + "=" + io.spawnlock.config.Durations.format(everyNanos);
             nextPeriodic = now + everyNanos;
         }
         if (trigger == null && onWaitNanos > 0) {
@@ -192,7 +193,7 @@ public final class Dumps {
             }
             dumpedWaits.put(t.thread, t.waitingSince);
             if (trigger == null) {
-                trigger = "dumpOnWait=" + io.spawnlock.config.Durations.format(onWaitNanos) + " (\"" + t.thread.getName()
+                trigger = AgentOptions.DUMP_ON_WAIT.key + "=" + io.spawnlock.config.Durations.format(onWaitNanos) + " (\"" + t.thread.getName()
                         + "\" waited " + io.spawnlock.recording.Units.nanos(now - t.waitingSince) + ")";
             }
         }

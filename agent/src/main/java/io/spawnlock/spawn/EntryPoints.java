@@ -2,6 +2,7 @@ package io.spawnlock.spawn;
 
 import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.config.AgentOptions;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -78,8 +79,8 @@ public final class EntryPoints {
             if (classBeingRedefined == null) {
                 for (String name : names) {
                     if (entries.keySet().stream().noneMatch(k -> k.startsWith(name + '('))) {
-                        warnOnce.accept("spawns " + className + '#' + name, "spawns=" + className.replace('/', '.') + '#'
-                                + name + ": the class has no such method with code (a constructor, abstract or native"
+                        warnOnce.accept("spawns " + className + '#' + name, AgentOptions.SPAWNS.key + "="
+                                + className.replace('/', '.') + '#' + name + ": the class has no such method with code (a constructor, abstract or native"
                                 + " method cannot be an entry point); it is not measured");
                     }
                 }

@@ -27,7 +27,7 @@ class AgentOptionsTest {
         assertEquals(0L, o.dumpEveryNanos());
         assertEquals(0L, o.dumpOnWaitNanos());
         assertEquals(AgentOptions.Args.NONE, o.args());
-        assertFalse(o.strict());
+        assertEquals("false", o.describe().get("strict"));
         assertFalse(o.metricsEnabled());
         assertTrue(o.jmx());
         assertTrue(o.accept());
@@ -48,7 +48,7 @@ class AgentOptionsTest {
         assertEquals(TimeUnit.SECONDS.toNanos(10), o.dumpEveryNanos());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), o.dumpOnWaitNanos());
         assertEquals(AgentOptions.Args.REDACTED, o.args());
-        assertTrue(o.strict());
+        assertEquals("true", o.describe().get("strict"));
         assertEquals("/var/lib/node/spawnlock-%p.prom", o.metrics());
         assertFalse(o.jmx());
         assertFalse(o.accept());
@@ -120,12 +120,30 @@ class AgentOptionsTest {
     @Test
     void emptyItemsAreIgnored() {
         assertEquals(TimeUnit.SECONDS.toNanos(1), AgentOptions.parse(",interval=1s,,").intervalNanos());
-        assertEquals(AgentOptions.defaults().describe(), AgentOptions.parse("  ").describe());
+        assertEquals(AgentOptions.parse(null).describe(), AgentOptions.parse("  ").describe());
     }
 
     @Test
     void pathsExpandPidAndStartTime() {
         LocalDateTime t = LocalDateTime.of(2026, 11, 23, 9, 5, 7);
         assertEquals("/x/spawnlock-42-20261123T090507.hlog", AgentOptions.expand("/x/spawnlock-%p-%t.hlog", 42, t));
+    }
+
+    /** docs/AGENT.md's table of options has one row per option of the table here, with its default. */
+    @Test
+    void theDocumentedOptionsAreTheTablesWithTheirDefaults() throws Exception {
+        java.util.Map<String, String> documented = new java.util.LinkedHashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("..", "docs", "AGENT.md"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| `([a-zA-Z]+)` \\| ([^|]+) \\|").matcher(line);
+            if (m.find()) {
+                documented.put(m.group(1), m.group(2).trim());
+            }
+        }
+        java.util.Map<String, String> table = new java.util.LinkedHashMap<>();
+        for (AgentOptions.Option o : AgentOptions.TABLE) {
+            String shown = o.shownDefault();
+            table.put(o.key, shown.isEmpty() ? "(none)" : "`" + shown + "`");
+        }
+        assertEquals(new java.util.TreeMap<>(table), new java.util.TreeMap<>(documented));
     }
 }
