@@ -1,6 +1,6 @@
 package io.spawnlock.cli;
 
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.core.Version;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.agent.ConstantPool;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
 import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.spawn.EntryPoints;

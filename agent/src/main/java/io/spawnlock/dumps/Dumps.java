@@ -1,7 +1,7 @@
 package io.spawnlock.dumps;
 
 import io.spawnlock.config.AgentOptions;
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.recording.Recording;

@@ -2,7 +2,7 @@ package io.spawnlock.locks;
 
 import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;

@@ -1,7 +1,7 @@
 package io.spawnlock.locks;
 
 import io.spawnlock.bytecode.ClassRewrite;
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.probe.SpawnProbe;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;

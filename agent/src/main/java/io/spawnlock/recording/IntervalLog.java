@@ -1,7 +1,7 @@
 package io.spawnlock.recording;
 
 import io.spawnlock.config.TestFaults;
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

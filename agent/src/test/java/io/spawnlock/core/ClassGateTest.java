@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.spawn.SpawnClasses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnlock.ClassFiles;
-import io.spawnlock.core.AgentWarnings;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.recording.Recording;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.spawnlock.core;
+package io.spawnlock.guard;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,4 +1,4 @@
-package io.spawnlock.recording;
+package io.spawnlock.spawn;
 
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.TestFaults;
@@ -10,7 +10,10 @@ import io.spawnlock.os.ThreadSwitches;
 import io.spawnlock.os.ThreadUsage;
 import io.spawnlock.probe.SpawnListener;
 import io.spawnlock.probe.SpawnProbe;
-import io.spawnlock.spawn.LaunchMechanism;
+import io.spawnlock.recording.EventSink;
+import io.spawnlock.recording.Recording;
+import io.spawnlock.recording.TagRecorder;
+import io.spawnlock.recording.Tags;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
