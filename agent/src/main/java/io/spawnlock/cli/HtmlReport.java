@@ -256,11 +256,9 @@ final class HtmlReport implements ReportCommand.IntervalSink {
     private void glossary(StringBuilder data) {
         Map<String, String> shown = new LinkedHashMap<>();
         for (String tag : totals.keySet()) {
-            String family = Tags.family(tag);
             String meaning = Tags.meaning(tag);
             if (meaning != null) {
-                shown.putIfAbsent(family.equals(tag) ? tag : family + (family.startsWith("accept.") ? "<port>" : "<lock>"),
-                        meaning + " (" + Tags.unitOf(tag).scaled + ")");
+                shown.putIfAbsent(Tags.familyLabel(tag), meaning + " (" + Tags.unitOf(tag).scaled + ")");
             }
         }
         data.append(",\"glossary\":[");

@@ -6,6 +6,7 @@ import io.spawnlock.probe.LockProbe;
 import io.spawnlock.recording.EventSink;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.TagRecorder;
+import io.spawnlock.recording.Tags;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class SpawnLocks implements LockListener {
     private final Map<String, Integer> ids = new HashMap<>(); // guarded by writer
     private final Map<Integer, String> identities = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean full;
-    private volatile Tags[] tags = new Tags[0];
+    private volatile LockTags[] tags = new LockTags[0];
     private volatile EventSink sink;
     /** internal class name -> what to instrument there. Replaced whole on every change. */
     private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
@@ -129,8 +130,8 @@ public final class SpawnLocks implements LockListener {
         }
         int id = ids.size();
         ids.put(lock, id);
-        Tags[] grown = Arrays.copyOf(tags, id + 1);
-        grown[id] = new Tags(recording, lock);
+        LockTags[] grown = Arrays.copyOf(tags, id + 1);
+        grown[id] = new LockTags(recording, lock);
         tags = grown;
         LockProbe.register(id);
         return id;
@@ -176,7 +177,7 @@ public final class SpawnLocks implements LockListener {
 
     /** The name of spawn lock {@code id}, or null for an id this registry never gave out. */
     public String name(int id) {
-        Tags[] all = tags;
+        LockTags[] all = tags;
         return id >= 0 && id < all.length ? all[id].name : null;
     }
 
@@ -184,7 +185,7 @@ public final class SpawnLocks implements LockListener {
     public void acquiredAndReleased(int lockId, long waitNanos, long overtaken, long holdNanos, long waiters,
                                     boolean drained) {
         TestFaults.check("lock-recording");
-        Tags t = tags[lockId];
+        LockTags t = tags[lockId];
         if (waitNanos >= 0) {
             record(t.wait, waitNanos, drained);
             record(t.overtaken, overtaken, drained);
@@ -242,7 +243,7 @@ public final class SpawnLocks implements LockListener {
 
     /** A spawn made by a thread whose innermost held spawn lock is {@code lockId}. */
     public void spawnUnder(int lockId, long wallNanos, long execNanos) {
-        Tags[] all = tags;
+        LockTags[] all = tags;
         if (lockId < all.length) {
             all[lockId].spawn.record(wallNanos);
             if (execNanos >= 0) {
@@ -261,7 +262,7 @@ public final class SpawnLocks implements LockListener {
         return LockProbe.innermostWait();
     }
 
-    private static final class Tags {
+    private static final class LockTags {
         final String name;
         final TagRecorder wait;
         final TagRecorder hold;
@@ -274,22 +275,22 @@ public final class SpawnLocks implements LockListener {
         /** Created at the first wait or broadcast under the lock: most spawn locks never have one. */
         private volatile Herd herd;
 
-        Tags(Recording recording, String name) {
+        LockTags(Recording recording, String name) {
             this.recording = recording;
             this.name = name;
-            this.wait = recording.tag(io.spawnlock.recording.Tags.LOCK_WAIT + name);
-            this.hold = recording.tag(io.spawnlock.recording.Tags.LOCK_HOLD + name);
-            this.queue = recording.tag(io.spawnlock.recording.Tags.LOCK_QUEUE + name);
-            this.overtaken = recording.tag(io.spawnlock.recording.Tags.LOCK_OVERTAKEN + name);
-            this.spawn = recording.tag(io.spawnlock.recording.Tags.LOCK_SPAWN + name);
-            this.exec = recording.tag(io.spawnlock.recording.Tags.LOCK_EXEC + name);
+            this.wait = recording.tag(Tags.LOCK_WAIT + name);
+            this.hold = recording.tag(Tags.LOCK_HOLD + name);
+            this.queue = recording.tag(Tags.LOCK_QUEUE + name);
+            this.overtaken = recording.tag(Tags.LOCK_OVERTAKEN + name);
+            this.spawn = recording.tag(Tags.LOCK_SPAWN + name);
+            this.exec = recording.tag(Tags.LOCK_EXEC + name);
         }
 
         Herd herd() {
             Herd h = herd;
             if (h == null) { // racing threads get the same tags: Recording.tag creates each once
-                h = new Herd(recording.tag(io.spawnlock.recording.Tags.LOCK_BROADCAST + name),
-                        recording.tag(io.spawnlock.recording.Tags.LOCK_FUTILE + name));
+                h = new Herd(recording.tag(Tags.LOCK_BROADCAST + name),
+                        recording.tag(Tags.LOCK_FUTILE + name));
                 herd = h;
             }
             return h;

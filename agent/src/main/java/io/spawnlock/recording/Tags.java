@@ -140,6 +140,16 @@ public final class Tags {
         return f != null && f.isPrefix() ? f.name : tag;
     }
 
+    /** The family as a reader sees it: {@code lock.wait.<lock>}, {@code accept.null.<port>}, or the tag itself. */
+    public static String familyLabel(String tag) {
+        String f = family(tag);
+        if (f.equals(tag)) {
+            return tag;
+        }
+        boolean perPort = f.equals(ACCEPT_SELECTORS) || f.equals(ACCEPT_NULL) || f.equals(ACCEPT_WAKEUPS);
+        return f + (perPort ? "<port>" : "<lock>");
+    }
+
     /** What a tag's values measure: nanoseconds for a tag not ours. */
     public static Unit unitOf(String tag) {
         Family f = of(tag);

@@ -41,4 +41,31 @@ class TagsTest {
         assertEquals(Unit.BYTES, Tags.unitOf("os.rss"));
         assertEquals(Unit.BYTES, Tags.unitOf("os.anon4k"));
     }
+
+    @Test
+    void aFamilyReadsWithWhatItIsPer() {
+        assertEquals("lock.wait.<lock>", Tags.familyLabel("lock.wait.com.acme.Gate.LOCK"));
+        assertEquals("accept.null.<port>", Tags.familyLabel("accept.null.8080"));
+        assertEquals("spawn.exec", Tags.familyLabel("spawn.exec"));
+    }
+
+    /** Tag names are spelled in Tags alone: no other main source holds one as a string of its own. */
+    @Test
+    void noOtherMainSourceSpellsATagName() throws Exception {
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"((?:spawn|lock|os|accept)(?:\\.[a-z0-9]+)*\\.?)\"");
+        java.util.List<String> found = new java.util.ArrayList<>();
+        java.nio.file.Path main = java.nio.file.Paths.get("src", "main", "java");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(main)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(p -> p.toString().endsWith(".java")
+                    && !p.endsWith(java.nio.file.Paths.get("io", "spawnlock", "recording", "Tags.java")))::iterator) {
+                java.util.regex.Matcher m = literal.matcher(java.nio.file.Files.readString(f));
+                while (m.find()) {
+                    if (Tags.meaning(m.group(1)) != null || Tags.meaning(m.group(1) + "x") != null) {
+                        found.add(main.relativize(f) + ": \"" + m.group(1) + "\"");
+                    }
+                }
+            }
+        }
+        assertEquals(java.util.List.of(), found);
+    }
 }
