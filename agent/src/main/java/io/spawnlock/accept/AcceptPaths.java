@@ -1,6 +1,8 @@
 package io.spawnlock.accept;
 
+import io.spawnlock.capability.Capability;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
 import io.spawnlock.os.ThreadSwitches;
 import io.spawnlock.probe.AcceptListener;
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Channels bound to the same port (SO_REUSEPORT) share the port's tags. Hot path: two map lookups, a
  * reflective int read and one histogram increment per accept.
  */
-public final class AcceptPaths implements AcceptListener {
+public final class AcceptPaths implements AcceptListener, Capability {
     /** Listening ports measured at most (three tags each); later ones are left alone. */
     public static final int MAX_PORTS = 16;
     /** Open listening channels remembered at most. */
@@ -78,9 +80,25 @@ public final class AcceptPaths implements AcceptListener {
         AcceptProbe.setListener(null);
     }
 
-    /** Why the probe dropped this listener, or null while it works. */
+    private volatile Throwable sampleFailure;
+
+    /** Why the probe dropped this listener, or its sampling stopped; null while it works. */
     public Throwable failure() {
-        return AcceptProbe.listenerFailure();
+        Throwable f = sampleFailure;
+        return f != null ? f : AcceptProbe.listenerFailure();
+    }
+
+    @Override
+    public void reportHealth(AgentWarnings warnings) {
+        Throwable f = failure();
+        if (f != null) {
+            warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(f)
+                    + "); the accept.* tags stop");
+        }
+        if (full) {
+            warnings.warnOnce("accept-limit", "more listening ports than " + MAX_PORTS
+                    + " accept connections; the later ones are not measured");
+        }
     }
 
     /** Whether a listening port went unmeasured because {@link #MAX_PORTS} are measured already. */
@@ -149,7 +167,20 @@ public final class AcceptPaths implements AcceptListener {
      * On the agent thread, every interval and at exit: the accepting threads' wakeups over the interval's
      * connections, and the closed channels and ended threads forgotten.
      */
+    @Override
     public void sample() {
+        if (sampleFailure != null) {
+            return;
+        }
+        try {
+            sampleNow();
+        } catch (RuntimeException | LinkageError e) {
+            sampleFailure = e; // the accept measures stop: said in reportHealth
+            stop();
+        }
+    }
+
+    private void sampleNow() {
         for (Port port : byPort.values()) {
             long connections = port.connections.sumThenReset();
             long wakeups = 0;

@@ -3,6 +3,7 @@ package io.spawnlock.core;
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.accept.AcceptPaths;
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.Capability;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
 import io.spawnlock.config.TestFaults;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -100,9 +102,9 @@ public final class AgentCore {
     private volatile boolean logPending = true;
     private final ConcurrentLinkedQueue<String> pendingNotes = new ConcurrentLinkedQueue<>();
     /** Used by the agent thread and, at exit, the shutdown hook. */
-    private volatile ProcessSampler processSampler;
+    /** The measured parts, which the agent thread samples and asks about their health each interval. */
+    private final List<Capability> capabilities = new CopyOnWriteArrayList<>();
     /** The herd on listening channels; null when not measured. Used by the agent thread and, at exit, the shutdown hook. */
-    private volatile AcceptPaths acceptPaths;
     private OpenMetricsFile metrics;
     /** The MBean until it is registered; set by the set-up thread, registered by the agent thread. */
     private volatile Spawnlock mbean;
@@ -278,9 +280,11 @@ public final class AgentCore {
             discovery.workOn(Thread.currentThread());
         }
         spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
+        capabilities.add(spawnRecorder);
+        capabilities.add(spawnLocks);
         if (options.accept()) {
             try {
-                acceptPaths = AcceptPaths.listenTo(recording, inst);
+                capabilities.add(AcceptPaths.listenTo(recording, inst));
                 gate.rewriteAcceptsWith(new AcceptClassRewriter());
             } catch (ReflectiveOperationException | RuntimeException e) {
                 warnings.warnOnce("accept", "accept paths are not measured: this JDK's channels could not be read ("
@@ -309,8 +313,9 @@ public final class AgentCore {
         if (options.metricsEnabled()) {
             metrics = new OpenMetricsFile(Paths.get(AgentOptions.expand(options.metrics(), pid, startTime)), pid);
         }
-        processSampler = new ProcessSampler(recording);
-        sampleProcess(); // the first interval has its values too
+        ProcessSampler processSampler = new ProcessSampler(recording);
+        processSampler.sample(); // the first interval has its values too
+        capabilities.add(processSampler);
         dumps = startDumps(pid, startTime);
         // for `dump <pid>`: where the dumps go and which signal asks for one (read over the Attach API)
         System.setProperty(DUMPS_PROPERTY, dumps.directory().toAbsolutePath().toString());
@@ -367,7 +372,7 @@ public final class AgentCore {
             note("spawn CPU from " + usage.describe() + "; measured from " + (System.currentTimeMillis() - startMillis)
                     + " ms after the agent started");
         } catch (ExecutionException e) {
-            usageFailed(e.getCause());
+            SpawnRecorder.usageFailed(warnings, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -530,9 +535,8 @@ public final class AgentCore {
                 continue;
             }
             next += interval;
+            sampleAll();
             checkHealth();
-            sampleProcess();
-            sampleAcceptPaths();
             registerMBeanWhenThereIsAServer();
             if (dumps != null) {
                 dumps.keepSignalHandler();
@@ -576,9 +580,8 @@ public final class AgentCore {
         }
         if (spawnRecorder != null) {
             recording.drainNow(); // a failure in delivering the last lock events is reported below, not lost
+            sampleAll(); // the last, partial interval has its values too
             checkHealth();
-            sampleProcess(); // the last, partial interval has its values too
-            sampleAcceptPaths();
         }
         noteHeldClassLoads();
         if (log != null) {
@@ -601,80 +604,17 @@ public final class AgentCore {
         }
     }
 
-    /** One value per interval of memory, descriptors and faults; a failure turns the sampling off, once. */
-    private void sampleProcess() {
-        ProcessSampler sampler = processSampler;
-        if (sampler == null) {
-            return;
+    /** What each part samples once an interval (each stops its own sampling when that fails). */
+    private void sampleAll() {
+        for (Capability c : capabilities) {
+            c.sample();
         }
-        try {
-            sampler.sample();
-        } catch (RuntimeException | LinkageError e) {
-            processSampler = null;
-            warnings.warnOnce("os-sample", "reading memory and descriptors failed (" + AgentWarnings.describe(e)
-                    + "); the os.* tags stop");
-        }
-    }
-
-    /** The accepting threads' wakeups of the interval; a failure turns the accept measures off, once. */
-    private void sampleAcceptPaths() {
-        AcceptPaths paths = acceptPaths;
-        if (paths == null) {
-            return;
-        }
-        try {
-            paths.sample();
-        } catch (RuntimeException | LinkageError e) {
-            acceptPaths = null;
-            paths.stop();
-            acceptRecordingFailed(e);
-        }
-    }
-
-    /** The CPU source failed to load, or later on a spawn: one warning either way. */
-    private void usageFailed(Throwable failure) {
-        warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(failure)
-                + "); spawns are measured without it");
-    }
-
-    private void acceptRecordingFailed(Throwable failure) {
-        warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(failure)
-                + "); the accept.* tags stop");
     }
 
     /** Reports, once each, what only shows after the fact; runs on the agent's threads, never on a spawn. */
     private void checkHealth() {
-        spawnRecorder.forgetEndedThreads();
-        Throwable failure = spawnRecorder.failure();
-        if (failure != null) {
-            warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(failure)
-                    + "); spawns are no longer measured");
-        }
-        Throwable lockFailure = spawnLocks.failure();
-        if (lockFailure != null) {
-            warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(lockFailure)
-                    + "); spawn locks are no longer measured");
-        }
-        AcceptPaths paths = acceptPaths;
-        if (paths != null && paths.failure() != null) {
-            acceptRecordingFailed(paths.failure());
-        }
-        if (paths != null && paths.full()) {
-            warnings.warnOnce("accept-limit", "more listening ports than " + AcceptPaths.MAX_PORTS
-                    + " accept connections; the later ones are not measured");
-        }
-        if (spawnLocks.full()) {
-            warnings.warnOnce("lock-limit", "more than " + SpawnLocks.MAX_LOCKS + " spawn locks were found;"
-                    + " the later ones are not measured");
-        }
-        Throwable usageFailure = spawnRecorder.usageFailure();
-        if (usageFailure != null) {
-            usageFailed(usageFailure);
-        }
-        Throwable discoveryFailure = spawnRecorder.discoveryFailure();
-        if (discoveryFailure != null) {
-            warnings.warnOnce("lock-discovery", "finding spawn locks failed (" + AgentWarnings.describe(discoveryFailure)
-                    + "); no new spawn locks will be found");
+        for (Capability c : capabilities) {
+            c.reportHealth(warnings);
         }
         if (!launchMechanismLogged && spawnRecorder.spawns() > 0) {
             launchMechanismLogged = true;

@@ -1,6 +1,8 @@
 package io.spawnlock.locks;
 
+import io.spawnlock.capability.Capability;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.probe.LockListener;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.recording.EventSink;
@@ -24,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the lock: {@code lock.broadcast.<lock>} (threads each notifyAll/signalAll moved) and {@code lock.futile.<lock>}
  * (per wakeup that had to wait again, how long it held the lock for nothing).
  */
-public final class SpawnLocks implements LockListener {
+public final class SpawnLocks implements LockListener, Capability {
     /** At most this many spawn locks are measured (six tags each, eight with waits); later ones are ignored. */
     public static final int MAX_LOCKS = 256;
     private final Recording recording;
@@ -49,6 +51,19 @@ public final class SpawnLocks implements LockListener {
     public void listen() {
         recording.drainWith(LockProbe::drain);
         LockProbe.setListener(this);
+    }
+
+    @Override
+    public void reportHealth(AgentWarnings warnings) {
+        Throwable f = failure();
+        if (f != null) {
+            warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(f)
+                    + "); spawn locks are no longer measured");
+        }
+        if (full()) {
+            warnings.warnOnce("lock-limit", "more than " + MAX_LOCKS + " spawn locks were found;"
+                    + " the later ones are not measured");
+        }
     }
 
     /** Whether a spawn lock was left unmeasured because {@link #MAX_LOCKS} are measured already. */

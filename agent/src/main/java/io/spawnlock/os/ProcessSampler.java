@@ -1,6 +1,8 @@
 package io.spawnlock.os;
 
+import io.spawnlock.capability.Capability;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.TagRecorder;
 import io.spawnlock.recording.Tags;
@@ -10,13 +12,15 @@ import io.spawnlock.recording.Tags;
  * so {@code report --intervals} shows them next to spawn latency. Costs well under a millisecond at
  * 8 GiB resident and 20,000 descriptors; never runs on a spawn.
  */
-public final class ProcessSampler {
+public final class ProcessSampler implements Capability {
     private final TagRecorder resident;
     private final TagRecorder anonNotHuge;
     private final TagRecorder descriptors;
     private final TagRecorder descriptorLimit;
     private final TagRecorder minorFaults;
     private long lastMinorFaults = -1;
+    /** Why sampling stopped, or null while it works. */
+    private volatile Throwable failure;
 
     public ProcessSampler(Recording recording) {
         resident = recording.tag(Tags.OS_RESIDENT);
@@ -26,8 +30,29 @@ public final class ProcessSampler {
         minorFaults = recording.tag(Tags.OS_MINOR_FAULTS);
     }
 
-    /** Records one value of each; what cannot be read this time is left out. */
+    /** Records one value of each; what cannot be read this time is left out. A failure stops the sampling. */
+    @Override
     public void sample() {
+        if (failure != null) {
+            return;
+        }
+        try {
+            sampleNow();
+        } catch (RuntimeException | LinkageError e) {
+            failure = e;
+        }
+    }
+
+    @Override
+    public void reportHealth(AgentWarnings warnings) {
+        Throwable f = failure;
+        if (f != null) {
+            warnings.warnOnce("os-sample", "reading memory and descriptors failed (" + AgentWarnings.describe(f)
+                    + "); the os.* tags stop");
+        }
+    }
+
+    private void sampleNow() {
         TestFaults.check("process-sample");
         Facts f = Facts.ofThisProcess();
         recordIfKnown(resident, f.residentBytes);

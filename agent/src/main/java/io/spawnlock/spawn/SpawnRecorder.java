@@ -1,7 +1,9 @@
 package io.spawnlock.spawn;
 
+import io.spawnlock.capability.Capability;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.TestFaults;
+import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnLocks;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * tags: wall time, the native fork/exec part, and that part split into the spawning thread's CPU and the
  * time it waited for the child or the kernel.
  */
-public final class SpawnRecorder implements SpawnListener {
+public final class SpawnRecorder implements SpawnListener, Capability {
     private final Recording recording;
     private final TagRecorder spawn;
     private final TagRecorder failed;
@@ -271,9 +273,34 @@ public final class SpawnRecorder implements SpawnListener {
         }
     }
 
-    /** Lets the spawn probe forget the threads that have ended; on the agent thread, every interval. */
-    public void forgetEndedThreads() {
+    /** The threads that spawned and ended since are forgotten: the probe's per-thread state stays bounded. */
+    @Override
+    public void sample() {
         SpawnProbe.forgetEndedThreads();
+    }
+
+    @Override
+    public void reportHealth(AgentWarnings warnings) {
+        Throwable f = failure();
+        if (f != null) {
+            warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(f)
+                    + "); spawns are no longer measured");
+        }
+        Throwable usage = usageFailure();
+        if (usage != null) {
+            usageFailed(warnings, usage);
+        }
+        Throwable discoveryFailed = discoveryFailure();
+        if (discoveryFailed != null) {
+            warnings.warnOnce("lock-discovery", "finding spawn locks failed (" + AgentWarnings.describe(discoveryFailed)
+                    + "); no new spawn locks will be found");
+        }
+    }
+
+    /** The CPU source failed to load, or later on a spawn: one warning either way. */
+    public static void usageFailed(AgentWarnings warnings, Throwable failure) {
+        warnings.warnOnce("os-insight", "reading the CPU of spawning threads failed (" + AgentWarnings.describe(failure)
+                + "); spawns are measured without it");
     }
 
     /** Spawns seen so far, successful or not. */
