@@ -255,6 +255,18 @@ class ReportCommandTest extends CliTest {
         assertEquals("spawnlock: report: " + dir + ": a directory" + notRead, lines[3]);
     }
 
+    /** {@code command} reading {@code log} alone: report it, compare it with itself, merge it into m.hlog. */
+    private String[] readingOnly(String command, Path log) {
+        switch (command) {
+            case "compare":
+                return new String[] {command, log.toString(), log.toString()};
+            case "merge":
+                return new String[] {command, log.toString(), "-o", dir.resolve("m.hlog").toString()};
+            default:
+                return new String[] {command, log.toString()};
+        }
+    }
+
     @Test
     void aStartOrLengthThatIsNotAFiniteNumberIsBadInputForEveryCommand() throws Exception {
         for (String bad : new String[] {"NaN,1.0", "1.0,NaN", "Infinity,1.0", "1.0,-1.0"}) {
@@ -264,10 +276,7 @@ class ReportCommandTest extends CliTest {
             Files.write(p, ("Tag=spawn," + bad + ",1.0," + histogram + "\n").getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.APPEND);
             for (String command : new String[] {"report", "compare", "merge"}) {
-                String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
-                        : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
-                        : new String[] {command, p.toString()};
-                assertEquals(1, run(args), command + " " + bad);
+                assertEquals(1, run(readingOnly(command, p)), command + " " + bad);
                 assertTrue(err().contains(p + ": line 7: the start or length is not a finite number (length at least 0)"),
                         command + " " + bad + ": " + err());
                 Files.deleteIfExists(dir.resolve("m.hlog"));
@@ -296,10 +305,7 @@ class ReportCommandTest extends CliTest {
         Path p = log.intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1)
                 .intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1).close(); // one cell for merge too
         for (String command : new String[] {"report", "compare", "merge"}) {
-            String[] args = command.equals("compare") ? new String[] {command, p.toString(), p.toString()}
-                    : command.equals("merge") ? new String[] {command, p.toString(), "-o", dir.resolve("m.hlog").toString()}
-                    : new String[] {command, p.toString()};
-            assertEquals(1, run(args), command);
+            assertEquals(1, run(readingOnly(command, p)), command);
             assertTrue(err().contains(p + ": line 5: the count of spawn overflows 64 bits when added to the "
                     + (Long.MAX_VALUE / 2 + 1) + " before it"), command + ": " + err());
             assertTrue(!out().matches("(?s).*(^|\\s)-\\d.*"), command + " printed no negative count: " + out());
