@@ -63,6 +63,17 @@ final class DumpWriter {
         this.launchMechanism = launchMechanism;
     }
 
+    /** A thread holding a spawn lock, and since when (null: the JVM names it the owner, the probes did not time it). */
+    private static final class Holder {
+        final Thread thread;
+        final Long since;
+
+        Holder(Thread thread, Long since) {
+            this.thread = thread;
+            this.since = since;
+        }
+    }
+
     /** What a dump said, for the caller's note in the log. */
     static final class Written {
         final Path file;
@@ -100,94 +111,133 @@ final class DumpWriter {
     }
 
     String render(String trigger) {
-        List<LockProbe.ThreadLocks> threads = LockProbe.threads();
-        List<SpawnProbe.InSpawn> spawning = SpawnProbe.inSpawn();
-        // One instant for every figure: the spawning threads' CPU, then the time all waits and holds end at.
-        Map<Thread, Long> cpuNow = new HashMap<>();
-        Map<Thread, String> kernel = new HashMap<>();
-        for (SpawnProbe.InSpawn s : spawning) {
-            cpuNow.put(s.thread, cpuOf(s));
-            if (s.execSince != 0L && s.nativeThreadId > 0) { // runs (a page-table copy) or sleeps, and on what
-                String state = Facts.kernelState(s.nativeThreadId);
-                if (state != null) {
-                    kernel.put(s.thread, "; kernel thread " + s.nativeThreadId + ": " + state);
+        return format(new Snapshot(this), trigger);
+    }
+
+    /**
+     * Everything a dump shows, taken at one instant before a line of it is written: the probes' threads,
+     * the spawning threads' CPU and kernel state, then the time every wait and hold ends at, the JVM's own
+     * view of the locks, who is shown, and their stacks, taken together.
+     */
+    private static final class Snapshot {
+        final List<LockProbe.ThreadLocks> threads;
+        final List<SpawnProbe.InSpawn> spawning;
+        final Map<Thread, Long> cpuNow;
+        final Map<Thread, String> kernel;
+        final long now;
+        final Map<Thread, SpawnProbe.InSpawn> spawnOf;
+        /** Per lock: the threads holding it (the innermost holding entry of each) and waiting for it. */
+        final Map<Integer, List<Holder>> holders;
+        final Map<Integer, List<LockProbe.ThreadLocks>> waiters;
+        /** Per lock: the waiters the JVM sees that the probes did not time. */
+        final Map<Integer, List<Thread>> untimed;
+        final Set<Integer> ids;
+        /** The spawning threads that hold no known spawn lock. */
+        final List<SpawnProbe.InSpawn> unlocked;
+        final Map<Thread, StackTraceElement[]> stacks;
+
+        Snapshot(DumpWriter writer) {
+            threads = LockProbe.threads();
+            spawning = SpawnProbe.inSpawn();
+            // One instant for every figure: the spawning threads' CPU, then the time all waits and holds end at.
+            cpuNow = new HashMap<>();
+            kernel = new HashMap<>();
+            for (SpawnProbe.InSpawn s : spawning) {
+                cpuNow.put(s.thread, writer.cpuOf(s));
+                if (s.execSince != 0L && s.nativeThreadId > 0) { // runs (a page-table copy) or sleeps, and on what
+                    String state = Facts.kernelState(s.nativeThreadId);
+                    if (state != null) {
+                        kernel.put(s.thread, "; kernel thread " + s.nativeThreadId + ": " + state);
+                    }
                 }
             }
+            now = System.nanoTime();
+            spawnOf = new LinkedHashMap<>();
+            for (SpawnProbe.InSpawn s : spawning) {
+                spawnOf.put(s.thread, s);
+            }
+            holders = new LinkedHashMap<>();
+            waiters = new LinkedHashMap<>();
+            for (LockProbe.ThreadLocks t : threads) {
+                Set<Integer> seen = new HashSet<>();
+                for (int i = 0; i < t.held.length; i++) {
+                    if (seen.add(t.held[i])) { // a reentrant hold counts once, from its first acquisition
+                        holders.computeIfAbsent(t.held[i], k -> new ArrayList<>())
+                                .add(new Holder(t.thread, t.heldSince[i]));
+                    }
+                }
+                if (t.waitingFor >= 0) {
+                    waiters.computeIfAbsent(t.waitingFor, k -> new ArrayList<>()).add(t);
+                }
+            }
+            ids = new java.util.TreeSet<>(holders.keySet());
+            ids.addAll(waiters.keySet());
+            // The JVM's view: the owner it names and the threads it sees waiting, timed or not by the probes.
+            Map<Integer, JvmLockView> jvm = writer.jvmViews();
+            ids.addAll(jvm.keySet());
+            untimed = new HashMap<>();
+            for (Map.Entry<Integer, JvmLockView> e : jvm.entrySet()) {
+                mergeJvmView(e.getKey(), e.getValue(), holders, waiters, untimed);
+            }
+            // Who is shown, before anything is written: their stacks are then taken together.
+            Set<Thread> shown = new LinkedHashSet<>();
+            for (int id : ids) {
+                for (Holder h : holders.getOrDefault(id, new ArrayList<>())) {
+                    shown.add(h.thread);
+                }
+                List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
+                ws.sort(Comparator.comparingLong(w -> w.waitingSince)); // longest wait first
+                for (int i = 0; i < ws.size() && i < MAX_WAITERS_SHOWN; i++) {
+                    shown.add(ws.get(i).thread);
+                }
+                List<Thread> notTimed = untimed.getOrDefault(id, new ArrayList<>());
+                for (int i = 0; i < notTimed.size() && ws.size() + i < MAX_WAITERS_SHOWN; i++) {
+                    shown.add(notTimed.get(i));
+                }
+            }
+            unlocked = new ArrayList<>();
+            for (SpawnProbe.InSpawn s : spawning) {
+                if (!shown.contains(s.thread)) {
+                    unlocked.add(s);
+                }
+            }
+            List<Thread> stacked = new ArrayList<>(shown);
+            for (int i = 0; i < unlocked.size() && i < MAX_WAITERS_SHOWN; i++) {
+                stacked.add(unlocked.get(i).thread);
+            }
+            stacks = writer.stacksOf(stacked);
         }
-        long now = System.nanoTime();
-        Map<Thread, SpawnProbe.InSpawn> spawnOf = new LinkedHashMap<>();
-        for (SpawnProbe.InSpawn s : spawning) {
-            spawnOf.put(s.thread, s);
-        }
+    }
+
+    /** The dump's text from a snapshot: nothing is read from the running JVM here but the tags' totals. */
+    private String format(Snapshot snap, String trigger) {
+        long now = snap.now;
+        Map<Integer, List<Holder>> holders = snap.holders;
+        Map<Integer, List<LockProbe.ThreadLocks>> waiters = snap.waiters;
+        Map<Integer, List<Thread>> untimed = snap.untimed;
+        Map<Thread, SpawnProbe.InSpawn> spawnOf = snap.spawnOf;
+        Map<Thread, StackTraceElement[]> stacks = snap.stacks;
+        Map<Thread, Long> cpuNow = snap.cpuNow;
+        Map<Thread, String> kernel = snap.kernel;
+        Set<Integer> ids = snap.ids;
+        List<SpawnProbe.InSpawn> unlocked = snap.unlocked;
         StringBuilder out = new StringBuilder(8192);
-        header(out, trigger, threads.size(), spawning.size());
-
-        // per lock: holders (innermost holding entry) and waiters
-        Map<Integer, List<Object[]>> holders = new LinkedHashMap<>(); // {thread, since}
-        Map<Integer, List<LockProbe.ThreadLocks>> waiters = new LinkedHashMap<>();
-        for (LockProbe.ThreadLocks t : threads) {
-            Set<Integer> seen = new HashSet<>();
-            for (int i = 0; i < t.held.length; i++) {
-                if (seen.add(t.held[i])) { // a reentrant hold counts once, from its first acquisition
-                    holders.computeIfAbsent(t.held[i], k -> new ArrayList<>()).add(new Object[] {t.thread, t.heldSince[i]});
-                }
-            }
-            if (t.waitingFor >= 0) {
-                waiters.computeIfAbsent(t.waitingFor, k -> new ArrayList<>()).add(t);
-            }
-        }
-        Set<Integer> ids = new java.util.TreeSet<>(holders.keySet());
-        ids.addAll(waiters.keySet());
-        // The JVM's view: the owner it names and the threads it sees waiting, timed or not by the probes.
-        Map<Integer, JvmLockView> jvm = jvmViews();
-        ids.addAll(jvm.keySet());
-        Map<Integer, List<Thread>> untimed = new HashMap<>();
-        for (Map.Entry<Integer, JvmLockView> e : jvm.entrySet()) {
-            mergeJvmView(e.getKey(), e.getValue(), holders, waiters, untimed);
-        }
-        // Who is shown, before anything is written: their stacks are then taken together.
-        Set<Thread> shown = new LinkedHashSet<>();
-        for (int id : ids) {
-            for (Object[] h : holders.getOrDefault(id, new ArrayList<>())) {
-                shown.add((Thread) h[0]);
-            }
-            List<LockProbe.ThreadLocks> ws = waiters.getOrDefault(id, new ArrayList<>());
-            ws.sort(Comparator.comparingLong(w -> w.waitingSince)); // longest wait first
-            for (int i = 0; i < ws.size() && i < MAX_WAITERS_SHOWN; i++) {
-                shown.add(ws.get(i).thread);
-            }
-            List<Thread> notTimed = untimed.getOrDefault(id, new ArrayList<>());
-            for (int i = 0; i < notTimed.size() && ws.size() + i < MAX_WAITERS_SHOWN; i++) {
-                shown.add(notTimed.get(i));
-            }
-        }
-        List<SpawnProbe.InSpawn> unlocked = new ArrayList<>();
-        for (SpawnProbe.InSpawn s : spawning) {
-            if (!shown.contains(s.thread)) {
-                unlocked.add(s);
-            }
-        }
-        List<Thread> stacked = new ArrayList<>(shown);
-        for (int i = 0; i < unlocked.size() && i < MAX_WAITERS_SHOWN; i++) {
-            stacked.add(unlocked.get(i).thread);
-        }
-        Map<Thread, StackTraceElement[]> stacks = stacksOf(stacked);
-
+        header(out, trigger, snap.threads.size(), snap.spawning.size());
         if (ids.isEmpty()) {
             out.append("\nNo thread holds or waits for a spawn lock.\n");
         }
         for (int id : ids) {
             String name = locks.name(id);
             out.append("\n== spawn lock ").append(name == null ? "#" + id : name).append('\n');
-            List<Object[]> hs = holders.getOrDefault(id, new ArrayList<>());
+            List<Holder> hs = holders.getOrDefault(id, new ArrayList<>());
             if (hs.isEmpty()) {
                 out.append("holder: none seen (taken at a site spawnlock does not measure)\n");
             }
-            for (Object[] h : hs) {
-                Thread t = (Thread) h[0];
-                out.append("holder: ").append(describe(t)).append(h[1] == null
+            for (Holder h : hs) {
+                Thread t = h.thread;
+                out.append("holder: ").append(describe(t)).append(h.since == null
                         ? ", the JVM's owner, taken where spawnlock does not measure (not timed)"
-                        : ", holding for " + Units.nanos(now - (Long) h[1]));
+                        : ", holding for " + Units.nanos(now - h.since));
                 SpawnProbe.InSpawn s = spawnOf.get(t);
                 out.append(s == null ? ", not in a spawn" + activity(stacks.get(t)) : phase(s, now, cpuNow.get(t), kernel.get(t)))
                         .append('\n');
@@ -260,13 +310,13 @@ final class DumpWriter {
      * lock but the JVM sees waiting for it is a waiter), and the waiters it sees that the probes did not
      * time are listed as such.
      */
-    private static void mergeJvmView(int id, JvmLockView view, Map<Integer, List<Object[]>> holders,
+    private static void mergeJvmView(int id, JvmLockView view, Map<Integer, List<Holder>> holders,
                                      Map<Integer, List<LockProbe.ThreadLocks>> waiters, Map<Integer, List<Thread>> untimed) {
-        List<Object[]> hs = holders.computeIfAbsent(id, k -> new ArrayList<>());
+        List<Holder> hs = holders.computeIfAbsent(id, k -> new ArrayList<>());
         if (view.owner != null) {
-            hs.removeIf(h -> h[0] != view.owner);
+            hs.removeIf(h -> h.thread != view.owner);
             if (hs.isEmpty()) {
-                hs.add(new Object[] {view.owner, null}); // taken in a frame the probes do not see: no start
+                hs.add(new Holder(view.owner, null)); // taken in a frame the probes do not see: no start
             }
         }
         Set<Thread> timed = new HashSet<>();
