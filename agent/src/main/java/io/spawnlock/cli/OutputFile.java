@@ -1,16 +1,15 @@
 package io.spawnlock.cli;
 
 import io.spawnlock.recording.PathSafety;
+import io.spawnlock.recording.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -59,11 +58,7 @@ final class OutputFile implements Closeable {
             throw new IOException("write failed (disk full?)");
         }
         stream.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        PrivateFiles.moveIntoPlace(temp, target);
         committed = true;
     }
 

@@ -1,16 +1,15 @@
 package io.spawnlock.os;
 
 import io.spawnlock.guard.Privileged;
+import io.spawnlock.recording.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,9 +95,7 @@ public final class NativeLibraries {
 
     private static void moveInto(Path temp, Path file) throws IOException {
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.moveIntoPlace(temp, file);
         } finally {
             Files.deleteIfExists(temp);
         }
