@@ -54,6 +54,8 @@ public final class AcceptPaths implements AcceptListener, Capability {
     private final Map<Object, Port> byChannel = new ConcurrentHashMap<>();
     private final Map<Integer, Port> byPort = new ConcurrentHashMap<>();
     private volatile boolean full;
+    /** Why sampling stopped (the accept measures with it), or null while it works. */
+    private volatile Throwable sampleFailure;
 
     private AcceptPaths(Recording recording, Field keyCount) {
         this.recording = recording;
@@ -80,17 +82,9 @@ public final class AcceptPaths implements AcceptListener, Capability {
         AcceptProbe.setListener(null);
     }
 
-    private volatile Throwable sampleFailure;
-
-    /** Why the probe dropped this listener, or its sampling stopped; null while it works. */
-    public Throwable failure() {
-        Throwable f = sampleFailure;
-        return f != null ? f : AcceptProbe.listenerFailure();
-    }
-
     @Override
     public void reportHealth(AgentWarnings warnings) {
-        Throwable f = failure();
+        Throwable f = sampleFailure != null ? sampleFailure : AcceptProbe.listenerFailure();
         if (f != null) {
             warnings.warnOnce("accept-recording", "measuring accept paths failed (" + AgentWarnings.describe(f)
                     + "); the accept.* tags stop");
@@ -99,11 +93,6 @@ public final class AcceptPaths implements AcceptListener, Capability {
             warnings.warnOnce("accept-limit", "more listening ports than " + MAX_PORTS
                     + " accept connections; the later ones are not measured");
         }
-    }
-
-    /** Whether a listening port went unmeasured because {@link #MAX_PORTS} are measured already. */
-    public boolean full() {
-        return full;
     }
 
     @Override

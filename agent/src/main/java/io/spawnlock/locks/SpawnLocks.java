@@ -55,24 +55,15 @@ public final class SpawnLocks implements LockListener, Capability {
 
     @Override
     public void reportHealth(AgentWarnings warnings) {
-        Throwable f = failure();
+        Throwable f = LockProbe.listenerFailure();
         if (f != null) {
             warnings.warnOnce("lock-recording", "recording a spawn lock failed (" + AgentWarnings.describe(f)
                     + "); spawn locks are no longer measured");
         }
-        if (full()) {
+        if (full) { // a lock left unmeasured: MAX_LOCKS are measured already
             warnings.warnOnce("lock-limit", "more than " + MAX_LOCKS + " spawn locks were found;"
                     + " the later ones are not measured");
         }
-    }
-
-    /** Whether a spawn lock was left unmeasured because {@link #MAX_LOCKS} are measured already. */
-    public boolean full() {
-        return full;
-    }
-
-    public Throwable failure() {
-        return LockProbe.listenerFailure();
     }
 
     /**

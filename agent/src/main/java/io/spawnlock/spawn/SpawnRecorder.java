@@ -70,16 +70,6 @@ public final class SpawnRecorder implements SpawnListener, Capability {
         return r;
     }
 
-    /** Why discovery stopped, or null while it works. */
-    public Throwable discoveryFailure() {
-        return discoveryFailure;
-    }
-
-    /** Why the probe dropped this recorder, or null while it works. */
-    public Throwable failure() {
-        return SpawnProbe.listenerFailure();
-    }
-
     SpawnRecorder(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
         this.recording = recording;
         this.locks = locks;
@@ -281,7 +271,7 @@ public final class SpawnRecorder implements SpawnListener, Capability {
 
     @Override
     public void reportHealth(AgentWarnings warnings) {
-        Throwable f = failure();
+        Throwable f = SpawnProbe.listenerFailure();
         if (f != null) {
             warnings.warnOnce("spawn-recording", "recording a spawn failed (" + AgentWarnings.describe(f)
                     + "); spawns are no longer measured");
@@ -290,7 +280,7 @@ public final class SpawnRecorder implements SpawnListener, Capability {
         if (usage != null) {
             usageFailed(warnings, usage);
         }
-        Throwable discoveryFailed = discoveryFailure();
+        Throwable discoveryFailed = discoveryFailure;
         if (discoveryFailed != null) {
             warnings.warnOnce("lock-discovery", "finding spawn locks failed (" + AgentWarnings.describe(discoveryFailed)
                     + "); no new spawn locks will be found");
