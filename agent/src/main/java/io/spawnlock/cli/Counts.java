@@ -24,13 +24,13 @@ import org.HdrHistogram.Histogram;
 final class Counts {
     private static final int COMPRESSED_V2 = 0x1c849304;
     private static final int V2 = 0x1c849303;
-    private static final int V2_WORD_SIZE = 9;
     private static final int HEADER_BYTES = 40;
     private static final int MAX_SHAPES = 16;
 
     /** Decodes encodings one after the other, reusing its buffers; not thread-safe. */
-    static final class Decoder {
+    static final class Decoder implements java.io.Closeable {
         private final Inflater inflater = new Inflater();
+        private final byte[] header = new byte[HEADER_BYTES];
         private byte[] payload = new byte[4096];
         private final Map<Shape.Key, Shape> shapes = new HashMap<>();
 
@@ -46,7 +46,6 @@ final class Counts {
             }
             inflater.reset();
             inflater.setInput(compressed, 8, length);
-            byte[] header = new byte[HEADER_BYTES];
             if (inflate(header, HEADER_BYTES) < HEADER_BYTES) {
                 throw new IllegalArgumentException("a truncated header");
             }
@@ -58,8 +57,7 @@ final class Counts {
             long lowest = h.getLong();
             long highest = h.getLong();
             double ratio = h.getDouble();
-            if ((cookie & ~0xf0) != V2 || normalizingIndexOffset != 0
-                    || ratio != 1.0) {
+            if ((cookie & ~0xf0) != V2 || normalizingIndexOffset != 0 || ratio != 1.0) {
                 return whole(compressed);
             }
             Shape shape = shape(lowest, highest, digits);
@@ -75,6 +73,12 @@ final class Counts {
                 throw new IllegalArgumentException("the payload is shorter than its header says");
             }
             return shape.read(payload, expected);
+        }
+
+        /** Lets the Inflater's native memory go now, not when the collector gets to it. */
+        @Override
+        public void close() {
+            inflater.end();
         }
 
         private int inflate(byte[] into, int length) throws DataFormatException {
@@ -247,8 +251,8 @@ final class Counts {
     static Counts of(Histogram h) {
         ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         int length = h.encodeIntoCompressedByteBuffer(buffer);
-        try {
-            return new Decoder().decode(java.util.Arrays.copyOf(buffer.array(), length));
+        try (Decoder decoder = new Decoder()) {
+            return decoder.decode(java.util.Arrays.copyOf(buffer.array(), length));
         } catch (DataFormatException e) {
             throw new IllegalStateException(e); // HdrHistogram's own encoding
         }

@@ -28,19 +28,21 @@ final class LogReader implements Closeable {
         final long startMillis;
         final long endMillis;
         final Counts counts;
-        /** Where it was read, for a message about it. */
-        private final String where;
+        /** Where it was read, for a message about it (null, 0 for one made in a test). */
+        private final Path file;
+        private final int line;
 
         Interval(String tag, long startMillis, long endMillis, Histogram histogram) {
-            this(tag, startMillis, endMillis, Counts.of(histogram), tag);
+            this(tag, startMillis, endMillis, Counts.of(histogram), null, 0);
         }
 
-        private Interval(String tag, long startMillis, long endMillis, Counts counts, String where) {
+        private Interval(String tag, long startMillis, long endMillis, Counts counts, Path file, int line) {
             this.tag = tag;
             this.startMillis = startMillis;
             this.endMillis = endMillis;
             this.counts = counts;
-            this.where = where;
+            this.file = file;
+            this.line = line;
         }
 
         /**
@@ -50,7 +52,7 @@ final class LogReader implements Closeable {
         void addTo(Histogram sum) throws BadLog {
             long total = sum.getTotalCount() + counts.totalCount();
             if (total < 0) {
-                throw new BadLog(where + ": the count of " + tag + " overflows 64 bits when added to the "
+                throw new BadLog(file + ": line " + line + ": the count of " + tag + " overflows 64 bits when added to the "
                         + sum.getTotalCount() + " before it");
             }
             counts.addTo(sum);
@@ -319,8 +321,7 @@ final class LogReader implements Closeable {
             startSeconds = absoluteStart;
         }
         long startMillis = Math.round(absoluteStart * 1000);
-        return new Interval(tag, startMillis, startMillis + Math.round(length * 1000), histogram,
-                file + ": line " + lineNumber);
+        return new Interval(tag, startMillis, startMillis + Math.round(length * 1000), histogram, file, lineNumber);
     }
 
     private Counts decode(String base64) throws BadLog {
@@ -342,6 +343,7 @@ final class LogReader implements Closeable {
 
     @Override
     public void close() {
+        decoder.close();
         try {
             in.close();
         } catch (IOException ignored) {

@@ -85,7 +85,8 @@ final class ReportCommand {
             return Cli.OK;
         }
         if (r.output == null) {
-            try (PrintStream target = new PrintStream(new BufferedOutputStream(new NonClosing(out), 1 << 16), false, StandardCharsets.UTF_8.name())) {
+            try (PrintStream target = new PrintStream(new BufferedOutputStream(new NonClosing(out), 1 << 16), false,
+                    StandardCharsets.UTF_8.name())) {
                 return report(r, target);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e); // UTF-8 is always there
@@ -334,8 +335,7 @@ final class ReportCommand {
 
         /** Milliseconds as seconds with one decimal, rounded half up, as {@code %.1f} prints them. */
         static String tenths(long millis) {
-            long t = (Math.abs(millis) + 50) / 100;
-            return (millis < 0 ? "-" : "") + t / 10 + "." + t % 10;
+            return Units.fixed(new StringBuilder(12), millis, 1000, 1).toString();
         }
 
         private static StringBuilder padLeft(StringBuilder b, String s, int width) {

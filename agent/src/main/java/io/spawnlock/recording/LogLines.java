@@ -68,33 +68,14 @@ final class LogLines {
         line.append(',');
         seconds(h.getEndTimeStamp() - h.getStartTimeStamp());
         line.append(',');
-        thousandths(h.getMaxValue(), NANOS_PER_MAX_UNIT);
+        Units.fixed(line, h.getMaxValue(), NANOS_PER_MAX_UNIT, 3);
         line.append(',').append(Base64.getEncoder().encodeToString(compressed));
         end();
     }
 
     /** Milliseconds as seconds with three decimals. */
     private void seconds(long millis) {
-        thousandths(millis, 1000);
-    }
-
-    /** {@code value / unit} rounded half up to three decimals, as {@code %.3f} prints it. */
-    private void thousandths(long value, long unit) {
-        long perThousandth = unit / 1000;
-        long magnitude = Math.abs(value);
-        long rounded = perThousandth == 1 ? magnitude : (magnitude + perThousandth / 2) / perThousandth;
-        if (value < 0 && rounded != 0) {
-            line.append('-');
-        }
-        line.append(rounded / 1000).append('.');
-        long fraction = rounded % 1000;
-        if (fraction < 100) {
-            line.append('0');
-        }
-        if (fraction < 10) {
-            line.append('0');
-        }
-        line.append(fraction);
+        Units.fixed(line, millis, 1000, 3);
     }
 
     private void end() {

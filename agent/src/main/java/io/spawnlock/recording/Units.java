@@ -30,6 +30,33 @@ public final class Units {
         return String.format(Locale.ROOT, "%.3gs", ns / 1e9);
     }
 
+    /**
+     * Appends {@code value / unit} with {@code decimals} places, rounded half up, as {@code %.Nf} prints it
+     * (a negative value keeps its sign, {@code -0.0} included), with integer arithmetic alone: no Formatter
+     * and no locale data. {@code unit} must be a multiple of 10^decimals (1000 for milliseconds as seconds).
+     */
+    public static StringBuilder fixed(StringBuilder out, long value, long unit, int decimals) {
+        long scale = 1;
+        for (int i = 0; i < decimals; i++) {
+            scale *= 10;
+        }
+        long per = unit / scale;
+        long rounded = (Math.abs(value) + per / 2) / per;
+        if (value < 0) {
+            out.append('-');
+        }
+        out.append(rounded / scale);
+        if (decimals > 0) {
+            out.append('.');
+            String fraction = Long.toString(rounded % scale);
+            for (int i = fraction.length(); i < decimals; i++) {
+                out.append('0');
+            }
+            out.append(fraction);
+        }
+        return out;
+    }
+
     public static String bytes(double bytes) {
         if (bytes < 1024) {
             return String.format(Locale.ROOT, "%.0fB", bytes);
