@@ -15,12 +15,17 @@ public final class Cli {
     /** The command did what it was asked. */
     static final int OK = 0;
     /**
-     * An input, target or output the command could not use: a log that cannot be read whole, a process that is
-     * not a JVM of this user or does not answer, an output that cannot be written. One line says which.
+     * A target or an output the command could not use: a process that is not a JVM of this user, has no agent
+     * or does not answer; an output that cannot be written. One line says which.
      */
     static final int FAILED = 1;
     /** The command line itself is wrong: an unknown command or option, a missing or bad argument. */
     static final int USAGE = 2;
+    /**
+     * A log that cannot be read whole (one line names the file and the line; what came before it is still
+     * used). The same code as a usage error: the CLI's contract gives both 2.
+     */
+    static final int BAD_INPUT = USAGE;
     /** A fault of spawnlock's own: one line, and {@code --debug} prints its stack trace. */
     static final int INTERNAL = 3;
 
@@ -37,7 +42,8 @@ public final class Cli {
             "  version           print the agent's version",
             "",
             "--debug (anywhere) prints the stack trace of an internal error.",
-            "Exit codes: 0 done, 1 an input, target or output it could not use, 2 a usage error, 3 an internal error.",
+            "Exit codes: 0 done, 1 a target or output it could not use, 2 a usage error or a log it could not read whole,",
+            "3 an internal error.",
             "",
             "As an agent: java -javaagent:spawnlock-agent.jar[=key=value,...] ...  (options: docs/AGENT.md in the repository)");
 

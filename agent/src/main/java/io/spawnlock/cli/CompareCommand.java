@@ -53,7 +53,7 @@ final class CompareCommand {
         ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, ReportCommand.totalsInto(next), "compare", err);
         Set<String> tags = new LinkedHashSet<>(base.keySet());
         tags.addAll(next.keySet());
-        int status = ok ? Cli.OK : Cli.FAILED;
+        int status = ok ? Cli.OK : Cli.BAD_INPUT;
         if (r.output == null) {
             print(r, tags, base, next, out);
             return status;

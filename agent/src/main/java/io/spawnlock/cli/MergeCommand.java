@@ -114,7 +114,7 @@ final class MergeCommand {
                 in.reader.close();
             }
         }
-        return ok && !readFailed ? Cli.OK : Cli.FAILED;
+        return ok && !readFailed ? Cli.OK : Cli.BAD_INPUT;
     }
 
     /** Moves the input to its next interval; an input that went bad ends there. */

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * {@code report <log>...}: every tag's distribution over the given logs, in human units, as a table, CSV
  * or HdrHistogram's percentile distribution ({@code .hgrm}); optionally per interval. Logs are streamed:
  * memory is one histogram per tag. What could be read is reported even when a file is unreadable further
- * on; that case exits {@link Cli#FAILED}.
+ * on; that case exits {@link Cli#BAD_INPUT}.
  */
 final class ReportCommand {
     static final String USAGE = "usage: java -jar spawnlock-agent.jar report [--format text|csv|hgrm|html] [-o FILE]"
@@ -194,7 +194,7 @@ final class ReportCommand {
         int status = Cli.OK;
         for (String file : r.files) {
             if (!read(Paths.get(file), r, sink, "report", err)) {
-                status = Cli.FAILED;
+                status = Cli.BAD_INPUT;
             }
         }
         if (!r.intervals) {

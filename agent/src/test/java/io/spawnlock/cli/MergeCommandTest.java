@@ -85,7 +85,7 @@ class MergeCommandTest extends CliTest {
         Path a = hostA();
         Files.write(a, "Tag=spawn,9.0,1.0,1.0,BROKEN\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         Path merged = dir.resolve("m.hlog");
-        assertEquals(1, run("merge", a.toString(), hostB().toString(), "-o", merged.toString()));
+        assertEquals(2, run("merge", a.toString(), hostB().toString(), "-o", merged.toString()));
         assertEquals("spawnlock: merge: " + a + ": line 8: the histogram does not decode (truncated or corrupt);"
                 + " what came before it is merged", err().trim());
         assertEquals(9, intervals(merged).stream().filter(i -> i.tag.equals("spawn"))

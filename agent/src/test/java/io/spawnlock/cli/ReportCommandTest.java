@@ -44,7 +44,7 @@ class ReportCommandTest extends CliTest {
     @Test
     void aMissingFileIsOneClearLine() {
         Path missing = dir.resolve("missing.hlog");
-        assertEquals(1, run("report", missing.toString()));
+        assertEquals(2, run("report", missing.toString()));
         assertEquals("spawnlock: report: " + missing + ": no such file", err().trim());
         assertEquals(1, err().split("\\R").length, err());
     }
@@ -53,7 +53,7 @@ class ReportCommandTest extends CliTest {
     void aCorruptLineStillReportsWhatWasRead() throws Exception {
         Path p = sampleLog();
         Files.write(p, "Tag=spawn,3.0,1.0,1.0,NOT-A-HISTOGRAM\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        assertEquals(1, run("report", p.toString()));
+        assertEquals(2, run("report", p.toString()));
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
         assertEquals("spawnlock: report: " + p + ": line 7: the histogram does not decode (truncated or corrupt);"
                 + " what came before it is reported", err().trim());
@@ -212,7 +212,7 @@ class ReportCommandTest extends CliTest {
         Path truncated = dir.resolve("t.hlog");
         byte[] whole = Files.readAllBytes(sampleLog());
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 40));
-        assertEquals(1, run("report", empty.toString(), gzip.toString(), foreign.toString(), binary.toString(),
+        assertEquals(2, run("report", empty.toString(), gzip.toString(), foreign.toString(), binary.toString(),
                 truncated.toString()));
         String[] lines = err().split("\\R");
         assertEquals(5, lines.length, err());
@@ -242,7 +242,7 @@ class ReportCommandTest extends CliTest {
         Path fifo = dir.resolve("fifo.hlog");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         long t0 = System.nanoTime();
-        assertEquals(1, run("report", lineFree.toString(), fifo.toString(), "/dev/zero", dir.toString()));
+        assertEquals(2, run("report", lineFree.toString(), fifo.toString(), "/dev/zero", dir.toString()));
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "no wait on the FIFO without a writer");
         String[] lines = err().split("\\R");
         assertEquals(4, lines.length, err());
@@ -276,7 +276,7 @@ class ReportCommandTest extends CliTest {
             Files.write(p, ("Tag=spawn," + bad + ",1.0," + histogram + "\n").getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.APPEND);
             for (String command : new String[] {"report", "compare", "merge"}) {
-                assertEquals(1, run(readingOnly(command, p)), command + " " + bad);
+                assertEquals(2, run(readingOnly(command, p)), command + " " + bad);
                 assertTrue(err().contains(p + ": line 7: the start or length is not a finite number (length at least 0)"),
                         command + " " + bad + ": " + err());
                 Files.deleteIfExists(dir.resolve("m.hlog"));
@@ -288,14 +288,14 @@ class ReportCommandTest extends CliTest {
     void aLogCutInsideItsLastCommentIsCutShort() throws Exception {
         Path p = sampleLog();
         Files.write(p, "#[a comment that was cut".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        assertEquals(1, run("report", p.toString()));
+        assertEquals(2, run("report", p.toString()));
         assertTrue(row(out(), "spawn").startsWith("spawn 1000 "), out());
         assertEquals("spawnlock: report: " + p + ": line 7: the file ends inside this line (cut short, or still being"
                 + " written); what came before it is reported", err().trim());
         Path header = dir.resolve("header-only.hlog");
         Files.write(header, "#[Histogram log format version 1.3]\n#[StartTime: 1000.000 (seconds since epoch)]\n#[Base"
                 .getBytes(StandardCharsets.UTF_8));
-        assertEquals(1, run("report", header.toString()));
+        assertEquals(2, run("report", header.toString()));
         assertTrue(err().contains(header + ": line 3: the file ends inside this line"), err());
     }
 
@@ -305,7 +305,7 @@ class ReportCommandTest extends CliTest {
         Path p = log.intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1)
                 .intervalWithCount("spawn", 0, 1000, Long.MAX_VALUE / 2 + 1).close(); // one cell for merge too
         for (String command : new String[] {"report", "compare", "merge"}) {
-            assertEquals(1, run(readingOnly(command, p)), command);
+            assertEquals(2, run(readingOnly(command, p)), command);
             assertTrue(err().contains(p + ": line 5: the count of spawn overflows 64 bits when added to the "
                     + (Long.MAX_VALUE / 2 + 1) + " before it"), command + ": " + err());
             assertTrue(!out().matches("(?s).*(^|\\s)-\\d.*"), command + " printed no negative count: " + out());

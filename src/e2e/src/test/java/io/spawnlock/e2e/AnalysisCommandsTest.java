@@ -117,7 +117,7 @@ class AnalysisCommandsTest {
             z.write(java.nio.file.Files.readAllBytes(log));
         }
         ForkedJvm.Result r = cli(jdk, "report", "--format", "csv", truncated.toString(), gzip.toString());
-        assertEquals(1, r.exitCode, r.toString());
+        assertEquals(2, r.exitCode, r.toString());
         assertEquals("spawnlock: report: " + truncated + ": line " + last + ": the file ends inside this line"
                 + " (cut short, or still being written); what came before it is reported\n"
                 + "spawnlock: report: " + gzip + ": gzip-compressed (byte 0); decompress it first, e.g. gunzip -k " + gzip

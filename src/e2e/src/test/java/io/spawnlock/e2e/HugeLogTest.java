@@ -61,7 +61,7 @@ class HugeLogTest {
 
     /**
      * 50 MB without a line end, and 300 MB of NUL bytes (before: an OutOfMemoryError after 9 s, or 1.19 GB of
-     * heap), in the same 24 MB heap: one line naming the file and where, exit 1, in seconds.
+     * heap), in the same 24 MB heap: one line naming the file and where, exit 2, in seconds.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spawnlock.e2e.Jdks#all")
@@ -85,7 +85,7 @@ class HugeLogTest {
         ForkedJvm.Result r = ForkedJvm.on(jdk).args("-Xmx24m", "-jar", ForkedJvm.AGENT_JAR.toString(), "report",
                 lineFree.toString(), nuls.toString()).run();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertEquals(1, r.exitCode, r.toString());
+        assertEquals(2, r.exitCode, r.toString());
         assertEquals("spawnlock: report: " + lineFree + ": line 1: no line end in 4 MiB from byte 0, not a histogram log;"
                 + " what came before it is reported\n"
                 + "spawnlock: report: " + nuls + ": line 2: binary data, not a histogram log; what came before it is"

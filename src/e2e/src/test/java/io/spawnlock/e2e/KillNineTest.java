@@ -39,7 +39,7 @@ class KillNineTest {
                 "--format", "csv", "--tag", "spawn", log.toString()).run();
         // every interval written whole is read; at most the very last line can be cut short
         if (report.exitCode != 0) {
-            assertEquals(1, report.exitCode, report.toString());
+            assertEquals(2, report.exitCode, report.toString());
             assertTrue(report.stderr.matches("spawnlock: report: .*: line " + lines.size()
                     + ": .*what came before it is reported\\n"), report.stderr);
         } else {
