@@ -1,6 +1,7 @@
 package io.spawnlock.accept;
 
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.ClassRewriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.utility.OpenedClassReader;
@@ -11,10 +12,21 @@ import net.bytebuddy.utility.OpenedClassReader;
  * ByteBuddy's bundled ASM alone: at each ARETURN, {@code DUP; ALOAD 0; SWAP; acceptReturned(Object, Object)},
  * two more stack slots and nothing else, so frames and the class's shape stay as they were.
  */
-public final class AcceptClassRewriter {
+public final class AcceptClassRewriter implements ClassRewriter {
     /** The class it rewrites; a compile-time constant, so the class gate compares it without loading this class. */
     public static final String SERVER_CHANNEL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final String PROBE = "io/spawnlock/probe/AcceptProbe";
+
+    @Override
+    public boolean rewritesJdkClass(String internalName) {
+        return SERVER_CHANNEL.equals(internalName);
+    }
+
+    @Override
+    public byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
+                          int poolFlags) {
+        return transform(className, classFile);
+    }
 
     /** The class rewritten; throws if this JDK's class has no {@code accept()} to instrument. */
     public byte[] transform(String internalName, byte[] original) {

@@ -1,6 +1,7 @@
 package io.spawnlock.accept;
 
 import io.spawnlock.capability.Capability;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
@@ -19,7 +20,9 @@ import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +78,12 @@ public final class AcceptPaths implements AcceptListener, Capability {
         AcceptPaths paths = new AcceptPaths(recording, f);
         AcceptProbe.setListener(paths);
         return paths;
+    }
+
+    /** The listening channel's {@code accept()}, rewritten to tell the probe what each call returned. */
+    @Override
+    public List<ClassRewriter> rewriters() {
+        return Collections.<ClassRewriter>singletonList(new AcceptClassRewriter());
     }
 
     /** Disconnects the probe: accepts are no longer measured. */

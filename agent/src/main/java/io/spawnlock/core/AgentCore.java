@@ -2,8 +2,8 @@ package io.spawnlock.core;
 
 import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.accept.AcceptPaths;
-import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.capability.Capability;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.OptionException;
 import io.spawnlock.config.TestFaults;
@@ -13,7 +13,6 @@ import io.spawnlock.export.OpenMetricsFile;
 import io.spawnlock.export.Spawnlock;
 import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
-import io.spawnlock.locks.LockClassTransformer;
 import io.spawnlock.locks.LockDiscovery;
 import io.spawnlock.locks.SpawnCalls;
 import io.spawnlock.locks.SpawnLocks;
@@ -25,6 +24,7 @@ import io.spawnlock.recording.TagRecorder;
 import io.spawnlock.recording.Units;
 import io.spawnlock.spawn.EntryPoints;
 import io.spawnlock.spawn.LaunchMechanism;
+import io.spawnlock.spawn.SpawnClasses;
 import io.spawnlock.spawn.SpawnRecorder;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -36,10 +36,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,10 +87,6 @@ public final class AgentCore {
     private final ClassGate gate;
     /** The spawning methods the load-time pass and discovery share; null when discovery is off. */
     private final SpawnCalls spawnCalls;
-    private LockClassTransformer lockTransformer;
-    private EntryPoints entryPoints;
-    /** The classes loaded before the application-class rewriters were installed, for their catch-up; then null. */
-    private Class<?>[] loadedBeforeRewriters;
     /** Counted down once the recording and the log exist; publishes the fields below. */
     private final CountDownLatch recordingReady = new CountDownLatch(1);
     private SpawnRecorder spawnRecorder;
@@ -125,9 +123,13 @@ public final class AgentCore {
         this.attached = attached;
         this.defineProbes = defineProbes;
         this.spawnCalls = options.discover() ? new SpawnCalls(options.spawns()) : null;
-        this.gate = new ClassGate(warnings, options.namedClasses(),
+        Set<String> heldJdkClasses = new HashSet<>(Arrays.asList(SpawnClasses.PROCESS_BUILDER, SpawnClasses.PROCESS_IMPL));
+        if (options.accept()) {
+            heldJdkClasses.add(AcceptClassRewriter.SERVER_CHANNEL);
+        }
+        this.gate = new ClassGate(warnings, heldJdkClasses, options.namedClasses(),
                 spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.owners(),
-                spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.names(), options.accept());
+                spawnCalls == null ? Collections.<String>emptySet() : spawnCalls.names());
     }
 
     /**
@@ -243,7 +245,7 @@ public final class AgentCore {
                 recordingReady.countDown();
             }
             gate.retransformWhatGotThrough(inst);
-            catchUpWithLoadedClasses();
+            gate.catchUp(inst);
             Thread.currentThread().setName("spawnlock-log");
             writeEveryInterval();
         } catch (Throwable t) { // a broken jar, say: one line, never a stack trace in the application's output
@@ -257,44 +259,41 @@ public final class AgentCore {
     private void setUpRecording() {
         TestFaults.armIfAllowed();
         recording = new Recording();
-        // First the rewriters of application classes, which the class gate holds early classes for.
         spawnLocks = new SpawnLocks(recording);
         spawnLocks.listen();
-        // The spawn entry points first: the lock rewriter then sees which application methods spawn.
-        SpawnCalls learns = spawnCalls;
-        entryPoints = new EntryPoints(options.spawns(), (owner, name, descriptor) -> {
-            if (learns != null) {
-                learns.entryPoint(owner, name, descriptor);
-            }
-        }, this::note, warnings::warnOnce);
-        gate.rewriteSpawnEntriesWith(entryPoints);
-        if (options.discover() || !options.locks().isEmpty()) {
-            lockTransformer = new LockClassTransformer(spawnLocks, options.locks(), spawnCalls, warnings, this::note);
-            gate.rewriteApplicationClassesWith(lockTransformer);
-        }
-        loadedBeforeRewriters = inst.getAllLoadedClasses(); // every later load goes through the rewriters
-        // Then what a spawn needs to be measured, so the spawn classes are let through as early as can be;
-        // the log and the rest come after (a spawn recorded before the log exists is in its first interval).
         if (options.discover()) {
             discovery = new LockDiscovery(spawnLocks, spawnCalls, inst, warnings, this::note);
             discovery.workOn(Thread.currentThread());
         }
-        spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery);
-        capabilities.add(spawnRecorder);
-        capabilities.add(spawnLocks);
+        if (options.discover() || !options.locks().isEmpty()) {
+            spawnLocks.rewriteClasses(options.locks(), spawnCalls, warnings, this::note);
+        }
+        SpawnCalls learns = spawnCalls;
+        EntryPoints bypassing = new EntryPoints(options.spawns(), (owner, name, descriptor) -> {
+            if (learns != null) {
+                learns.entryPoint(owner, name, descriptor);
+            }
+        }, this::note, warnings::warnOnce);
+        spawnRecorder = SpawnRecorder.listenTo(recording, spawnLocks, discovery, bypassing, warnings);
+        // The parts, in the order their class gate entries see a class: the spawn entry points first, so the
+        // lock rewriter sees which application methods spawn.
+        register(spawnRecorder);
+        register(spawnLocks);
         if (options.accept()) {
             try {
-                capabilities.add(AcceptPaths.listenTo(recording, inst));
-                gate.rewriteAcceptsWith(new AcceptClassRewriter());
+                register(AcceptPaths.listenTo(recording, inst));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 warnings.warnOnce("accept", "accept paths are not measured: this JDK's channels could not be read ("
                         + AgentWarnings.describe(e) + ")");
             }
         }
+        gate.openApplicationClasses(inst);
+        // The spawn classes wait a little for the CPU source, so the first spawns have their CPU split; the
+        // log and the rest come after (a spawn recorded before the log exists is in its first interval).
         if (awaitCpuSource()) {
             useCpuSource();
         }
-        gate.prepareSpawnRewriter();
+        gate.open();
         long pid = ProcessHandle.current().pid();
         LocalDateTime startTime = LocalDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneId.systemDefault());
         if (options.logEnabled()) {
@@ -315,11 +314,19 @@ public final class AgentCore {
         }
         ProcessSampler processSampler = new ProcessSampler(recording);
         processSampler.sample(); // the first interval has its values too
-        capabilities.add(processSampler);
+        register(processSampler);
         dumps = startDumps(pid, startTime);
         // for `dump <pid>`: where the dumps go and which signal asks for one (read over the Attach API)
         System.setProperty(DUMPS_PROPERTY, dumps.directory().toAbsolutePath().toString());
         System.setProperty(SIGNAL_PROPERTY, options.signal().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Adds a measured part: the agent thread samples it and asks about its health; the class gate gets its entries. */
+    private void register(Capability part) {
+        capabilities.add(part);
+        for (ClassRewriter r : part.rewriters()) {
+            gate.add(r);
+        }
     }
 
     /**
@@ -376,35 +383,6 @@ public final class AgentCore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The application-class rewriters' pass over the classes loaded before they were installed, once: each
-     * class file read once for both, each class that either now rewrites retransformed once.
-     */
-    private void catchUpWithLoadedClasses() {
-        Class<?>[] loaded = loadedBeforeRewriters;
-        loadedBeforeRewriters = null;
-        if (loaded == null) {
-            return;
-        }
-        ClassLoader platform = ClassLoader.getPlatformClassLoader();
-        List<Class<?>> changed = new ArrayList<>();
-        for (Class<?> c : loaded) {
-            ClassLoader loader = c.getClassLoader();
-            if (loader == null || loader == platform || loader == AgentCore.class.getClassLoader()
-                    || c.isArray() || c.isPrimitive()) {
-                continue;
-            }
-            String name = c.getName().replace('.', '/');
-            byte[] classFile = ClassRewrite.classFile(loader, name);
-            boolean spawns = entryPoints.caughtUp(loader, name, classFile);
-            boolean locks = lockTransformer != null && lockTransformer.caughtUp(loader, name, classFile);
-            if (spawns || locks) {
-                changed.add(c);
-            }
-        }
-        LockClassTransformer.retransform(inst, changed, warnings);
     }
 
     /**

@@ -1,17 +1,15 @@
 package io.spawnlock.core;
 
-import io.spawnlock.accept.AcceptClassRewriter;
 import io.spawnlock.agent.ConstantPool;
+import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.guard.Privileged;
-import io.spawnlock.locks.LockClassTransformer;
-import io.spawnlock.spawn.EntryPoints;
-import io.spawnlock.spawn.SpawnClassRewriter;
-import io.spawnlock.spawn.SpawnClasses;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -21,20 +19,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The transformer of the agent's core: registered at premain when the agent starts there, else handed the
- * class loads by the launcher's early gate once the core has started.
+ * class loads by the launcher's early gate once the core has started. It holds a list of entries
+ * ({@link ClassRewriter}), which the parts hand it as the core registers them, and knows nothing of what
+ * they rewrite.
  *
- * <p>The agent's thread prepares the rewriters while the application runs. A class load that must not run
- * unmeasured waits (bounded) until all of them are ready and the spawn recorder listens, then goes through
- * them: {@code ProcessBuilder}, {@code ProcessImpl} and the listening channel; an application class named
- * by {@code locks=} or {@code spawns=}, one that calls libjava's fork/exec ({@link EntryPoints}), and, with
- * discovery on, one that calls a spawn entry point or takes a lock ({@link ConstantPool#callsOrLocks}). One
- * release for all: a main class that spawns at once does not wait a second time inside its first spawn.
- * A class let through unchanged after the bound is retransformed once the rewriters are ready.
+ * <p>The agent's thread registers the parts while the application runs. A class load that must not run
+ * unmeasured waits (bounded) until the entries are in: a JDK class named when the gate was made (the spawn
+ * classes, the listening channel) until the gate is {@link #open}; an application class named by
+ * {@code locks=} or {@code spawns=}, one that calls libjava's fork/exec, and, with discovery on, one that
+ * calls a spawn entry point or takes a lock ({@link ConstantPool#callsOrLocks}), until the application
+ * classes' entries are in ({@link #openApplicationClasses}). One release for all: a main class that spawns
+ * at once does not wait a second time inside its first spawn. A class let through unchanged after the
+ * bound, or loaded before its entry was in, is retransformed once the gate is open.
  */
 final class ClassGate implements ClassFileTransformer {
     private static final long MAX_GATE_WAIT_SECONDS = 3;
+    private static final ClassRewriter[] NONE = new ClassRewriter[0];
 
     private final AgentWarnings warnings;
+    /** Internal names of the JDK classes held until the gate is open. */
+    private final String[] heldJdkClasses;
     /** Internal names of the application classes named by {@code locks=} or {@code spawns=}: held until their rewriters are ready. */
     private final Set<String> heldApplicationClasses;
     /** {@code owner.name} of the spawning methods and their owners, for the load-time pass's hold (empty when discovery is off). */
@@ -42,24 +46,26 @@ final class ClassGate implements ClassFileTransformer {
     private final Set<String> spawnOwners;
     private final boolean loadTimePass;
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
-    /**
-     * Counted down once every rewriter is ready and the spawn recorder listens (or never will): one release
-     * for all held loads, so a class that spawns at once does not wait again inside its first spawn.
-     */
+    private final ClassLoader agentLoader = ClassGate.class.getClassLoader();
+    /** Counted down once the application classes' entries are in (or never will be). */
+    private final CountDownLatch applicationReady = new CountDownLatch(1);
+    /** Counted down once every entry is in and the parts listen (or never will). */
     private final CountDownLatch settled = new CountDownLatch(1);
-    /** Whether the JDK's listening channel is to be rewritten (option {@code accept}). */
-    private final boolean accepts;
-    private volatile SpawnClassRewriter spawnRewriter;
-    private volatile AcceptClassRewriter acceptRewriter;
-    private volatile LockClassTransformer lockRewriter;
-    private volatile EntryPoints entryPoints;
+    /** The entries, in the order the parts were registered; replaced whole, by the agent thread only. */
+    private volatile ClassRewriter[] jdkRewriters = NONE;
+    private volatile ClassRewriter[] applicationRewriters = NONE;
+    /** The classes loaded before the application classes' entries were in, for their catch-up; then null. */
+    private Class<?>[] loadedBeforeApplicationRewriters;
     private volatile Thread preparingThread;
     private final Queue<String> held = new ConcurrentLinkedQueue<>();
 
-    ClassGate(AgentWarnings warnings, Set<String> heldApplicationClasses, Set<String> spawnOwners,
-              Set<String> spawnMethods, boolean accepts) {
+    /**
+     * @param heldJdkClasses internal names of the boot loader's classes whose loads wait for {@link #open}
+     */
+    ClassGate(AgentWarnings warnings, Set<String> heldJdkClasses, Set<String> heldApplicationClasses,
+              Set<String> spawnOwners, Set<String> spawnMethods) {
         this.warnings = warnings;
-        this.accepts = accepts;
+        this.heldJdkClasses = heldJdkClasses.toArray(new String[0]);
         this.heldApplicationClasses = heldApplicationClasses;
         this.spawnMethods = spawnMethods;
         this.spawnOwners = spawnOwners;
@@ -81,72 +87,113 @@ final class ClassGate implements ClassFileTransformer {
 
     /** What {@link #register} does before registering; for a gate that another transformer passes class loads to. */
     void resolve() {
-        SpawnClasses.isTarget(""); // outside transform's catch: if this cannot load, the agent does not start
         ConstantPool.flags(new byte[0], spawnOwners, spawnMethods);
         transform(null, "", null, null, null);
-        transform(ClassGate.class.getClassLoader(), "", null, null, null);
+        transform(agentLoader, "", null, null, null);
         Privileged.call(new Rewrite(this, null, "", null, null, null)); // both loaded: a SecurityManager may come
     }
 
-    /** Names the agent's thread, which prepares the rewriters: the gate must never make it wait for itself. */
+    /** Names the agent's thread, which registers the parts: the gate must never make it wait for itself. */
     void preparedBy(Thread thread) {
         preparingThread = thread;
     }
 
-    /** Makes the application's methods that spawn without ProcessBuilder spawns; call before {@link #prepareSpawnRewriter}. */
-    void rewriteSpawnEntriesWith(EntryPoints rewriter) {
-        entryPoints = rewriter;
+    /** Adds a part's entry, after those added before; on the agent thread, while the parts are registered. */
+    void add(ClassRewriter rewriter) {
+        if (rewriter.rewritesApplicationClasses()) {
+            applicationRewriters = append(applicationRewriters, rewriter);
+        } else {
+            jdkRewriters = append(jdkRewriters, rewriter);
+        }
     }
 
-    /** Hands application classes to {@code rewriter} from now on. */
-    void rewriteApplicationClassesWith(LockClassTransformer rewriter) {
-        lockRewriter = rewriter;
+    private static ClassRewriter[] append(ClassRewriter[] to, ClassRewriter r) {
+        ClassRewriter[] more = Arrays.copyOf(to, to.length + 1);
+        more[to.length] = r;
+        return more;
     }
 
-    /** Rewrites the JDK's listening channel with {@code rewriter}; call before {@link #prepareSpawnRewriter}. */
-    void rewriteAcceptsWith(AcceptClassRewriter rewriter) {
-        acceptRewriter = rewriter;
+    /**
+     * Every entry for application classes is in: lets their held loads through, and keeps the classes loaded
+     * before, for {@link #catchUp}. Every later load goes through the entries.
+     */
+    void openApplicationClasses(Instrumentation inst) {
+        loadedBeforeApplicationRewriters = inst.getAllLoadedClasses();
+        applicationReady.countDown();
+    }
+
+    /** Every entry is in and every part listens: lets the held JDK class loads through. */
+    void open() {
+        applicationReady.countDown();
+        settled.countDown();
     }
 
     /** Nothing can be measured after all: stop holding class loads and step aside. */
     void giveUp(Instrumentation inst) {
         inst.removeTransformer(this);
-        settled.countDown();
+        open();
     }
 
     /**
-     * Rewrites the spawn classes (ByteBuddy's bundled ASM alone, a few milliseconds) and lets the held spawn
-     * and channel class loads through; on the agent's thread, once their probes' listeners are set.
+     * Retransforms the classes that were loaded before their entries were in: the JDK classes an entry
+     * rewrites, and the held application classes that got through after the bound.
      */
-    void prepareSpawnRewriter() {
-        try {
-            SpawnClassRewriter r = new SpawnClassRewriter();
-            r.prepare();
-            spawnRewriter = r;
-        } catch (Throwable t) {
-            warnings.warnOnce("spawn-instrumentation", "spawns are not measured: this JDK's spawn path could not be"
-                    + " instrumented (" + AgentWarnings.describe(t) + ")");
-        } finally {
-            settled.countDown();
-        }
-    }
-
-    /** Retransforms the classes this gate rewrites that were loaded before it had their rewriters. */
     void retransformWhatGotThrough(Instrumentation inst) {
-        settled.countDown(); // should the spawn rewriter never have been prepared
+        open(); // should the core not have opened the gate
+        ClassRewriter[] jdk = jdkRewriters;
+        boolean application = applicationRewriters.length > 0;
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
-            boolean spawnClass = c.getClassLoader() == null && spawnRewriter != null && SpawnClasses.isTarget(name);
-            boolean acceptClass = c.getClassLoader() == null && acceptRewriter != null
-                    && AcceptClassRewriter.SERVER_CHANNEL.equals(name);
-            boolean lockClass = c.getClassLoader() != null && (lockRewriter != null || entryPoints != null)
-                    && heldApplicationClasses.contains(name);
-            if (spawnClass || acceptClass || lockClass) {
+            if (c.getClassLoader() == null ? rewrites(jdk, name)
+                    : application && heldApplicationClasses.contains(name)) {
                 loaded.add(c);
             }
         }
+        retransform(inst, loaded);
+    }
+
+    private static boolean rewrites(ClassRewriter[] jdk, String internalName) {
+        for (ClassRewriter r : jdk) {
+            if (r.rewritesJdkClass(internalName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The application-class entries' pass over the classes loaded before they were in, once: each class file
+     * read once for all of them, each class that any of them now rewrites retransformed once.
+     */
+    void catchUp(Instrumentation inst) {
+        Class<?>[] loaded = loadedBeforeApplicationRewriters;
+        loadedBeforeApplicationRewriters = null;
+        ClassRewriter[] entries = applicationRewriters;
+        if (loaded == null || entries.length == 0) {
+            return;
+        }
+        List<Class<?>> changed = new ArrayList<>();
         for (Class<?> c : loaded) {
+            ClassLoader loader = c.getClassLoader();
+            if (loader == null || loader == platformLoader || loader == agentLoader || c.isArray() || c.isPrimitive()) {
+                continue;
+            }
+            String name = c.getName().replace('.', '/');
+            byte[] classFile = ClassRewrite.classFile(loader, name);
+            boolean rewritten = false;
+            for (ClassRewriter r : entries) {
+                rewritten |= r.caughtUp(loader, name, classFile); // each one: a pass may learn from the class
+            }
+            if (rewritten) {
+                changed.add(c);
+            }
+        }
+        retransform(inst, changed);
+    }
+
+    private void retransform(Instrumentation inst, List<Class<?>> classes) {
+        for (Class<?> c : classes) {
             try {
                 inst.retransformClasses(c);
             } catch (Throwable t) {
@@ -194,45 +241,51 @@ final class ClassGate implements ClassFileTransformer {
     private byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined,
                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
+            ClassRewriter[] entries;
+            int flags = 0;
             if (loader != null) {
-                LockClassTransformer locks = lockRewriter;
-                EntryPoints entries = entryPoints;
-                boolean application = loader != ClassGate.class.getClassLoader() && loader != platformLoader;
-                // the constant pool read once, for the hold and for both rewriters
-                int flags = application && classfileBuffer != null
+                boolean application = loader != agentLoader && loader != platformLoader;
+                // the constant pool read once, for the hold and for every entry
+                flags = application && classfileBuffer != null
                         ? ConstantPool.flags(classfileBuffer, spawnOwners, spawnMethods) : 0;
-                if ((locks == null || entries == null) && settled.getCount() > 0
-                        && holds(className, classBeingRedefined, application, flags) && await(settled, className)) {
-                    locks = lockRewriter;
-                    entries = entryPoints;
+                if (applicationReady.getCount() > 0 && holds(className, classBeingRedefined, application, flags)) {
+                    await(applicationReady, className);
                 }
-                byte[] spawning = entries == null ? null : entries.transform(loader, className, classBeingRedefined,
-                        classfileBuffer, (flags & ConstantPool.NATIVE_SPAWN) != 0);
-                byte[] bytes = spawning == null ? classfileBuffer : spawning;
-                byte[] locked = locks == null ? null : locks.transform(loader, className, classBeingRedefined, bytes,
-                        (flags & ConstantPool.CALLS_OR_LOCKS) != 0);
-                return locked != null ? locked : spawning;
-            }
-            if (accepts && AcceptClassRewriter.SERVER_CHANNEL.equals(className)) { // a constant: loads nothing
-                AcceptClassRewriter a = acceptRewriter;
-                if (a == null && await(settled, className)) {
-                    a = acceptRewriter;
+                entries = applicationRewriters;
+            } else {
+                // every class load of the JVM passes here: compare names, load nothing
+                if (isHeldJdkClass(className) && settled.getCount() > 0) {
+                    await(settled, className);
                 }
-                return a == null ? null : a.transform(className, classfileBuffer);
+                entries = jdkRewriters;
             }
-            if (!SpawnClasses.isTarget(className)) {
-                return null; // every class load of the JVM passes here: compare names, load nothing
+            byte[] bytes = classfileBuffer;
+            byte[] rewritten = null;
+            for (ClassRewriter r : entries) {
+                if (loader == null && !r.rewritesJdkClass(className)) {
+                    continue;
+                }
+                byte[] b = r.rewrite(loader, className, classBeingRedefined, bytes, flags);
+                if (b != null) {
+                    bytes = b;
+                    rewritten = b;
+                }
             }
-            SpawnClassRewriter r = spawnRewriter;
-            if (r == null && await(settled, className)) {
-                r = spawnRewriter;
-            }
-            return r == null ? null : r.transform(className, classfileBuffer);
+            return rewritten;
         } catch (Throwable t) {
             warnings.warnOnce("transform " + className, "cannot rewrite " + className + " ("
                     + AgentWarnings.describe(t) + "); it is not measured");
             return null;
         }
+    }
+
+    private boolean isHeldJdkClass(String className) {
+        for (String name : heldJdkClasses) {
+            if (name.equals(className)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

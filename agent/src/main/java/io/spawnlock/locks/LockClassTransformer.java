@@ -2,8 +2,8 @@ package io.spawnlock.locks;
 
 import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.guard.AgentWarnings;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * ({@link LoadTimeScan}). Either way its sites are measured from their first acquisition. For other
  * classes the path is a constant-pool walk and a map lookup that load nothing.
  */
-public final class LockClassTransformer implements ClassFileTransformer {
+public final class LockClassTransformer implements ClassRewriter {
     private final SpawnLocks locks;
     private final ConfiguredSites configured;
     private final SpawnCalls spawnCalls;
@@ -61,6 +61,7 @@ public final class LockClassTransformer implements ClassFileTransformer {
      * loader serves it; whether the class now has spawn locks and is to be retransformed. A method of it
      * already running stays as it was until it is called again.
      */
+    @Override
     public boolean caughtUp(ClassLoader loader, String internalName, byte[] classFile) {
         return loadTime != null && classFile != null && isApplication(loader, internalName)
                 && learnAtLoad(loader, internalName, classFile);
@@ -122,6 +123,17 @@ public final class LockClassTransformer implements ClassFileTransformer {
 
 
     @Override
+    public boolean rewritesApplicationClasses() {
+        return true;
+    }
+
+    @Override
+    public byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
+                          int poolFlags) {
+        return transform(loader, className, classBeingRedefined, classFile, (poolFlags & CALLS_OR_LOCKS) != 0);
+    }
+
+    /** The rewrite of a class whose constant pool is read here (the class gate reads it once for every entry). */
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         return transform(loader, className, classBeingRedefined, classfileBuffer, classfileBuffer != null

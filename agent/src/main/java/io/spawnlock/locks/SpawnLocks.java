@@ -1,6 +1,7 @@
 package io.spawnlock.locks;
 
 import io.spawnlock.capability.Capability;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.guard.AgentWarnings;
 import io.spawnlock.probe.LockListener;
@@ -12,8 +13,10 @@ import io.spawnlock.recording.Tags;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The spawn locks this JVM knows, their ids, their tags, and which classes acquire them.
@@ -40,6 +43,7 @@ public final class SpawnLocks implements LockListener, Capability {
     private volatile boolean full;
     private volatile LockTags[] tags = new LockTags[0];
     private volatile EventSink sink;
+    private volatile List<ClassRewriter> rewriters = Collections.emptyList();
     /** internal class name -> what to instrument there. Replaced whole on every change. */
     private volatile Map<String, ClassLocks> byClass = Collections.emptyMap();
 
@@ -51,6 +55,23 @@ public final class SpawnLocks implements LockListener, Capability {
     public void listen() {
         recording.drainWith(LockProbe::drain);
         LockProbe.setListener(this);
+    }
+
+    /**
+     * Measures, from their classes' next load on, the sites of {@code configuredSites} and, with discovery on
+     * ({@code spawnCalls} not null), those the load-time pass finds: this part's class gate entry.
+     *
+     * @param notes where to write what was found (the log's comments)
+     */
+    public void rewriteClasses(List<String> configuredSites, SpawnCalls spawnCalls, AgentWarnings warnings,
+                               Consumer<String> notes) {
+        rewriters = Collections.<ClassRewriter>singletonList(
+                new LockClassTransformer(this, configuredSites, spawnCalls, warnings, notes));
+    }
+
+    @Override
+    public List<ClassRewriter> rewriters() {
+        return rewriters;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.spawnlock.spawn;
 
 import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.config.AgentOptions;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import net.bytebuddy.utility.OpenedClassReader;
  *
  * <p>Plain ASM only, so it is ready as early as the lock rewriter: a class held for it waits no longer.
  */
-public final class EntryPoints {
+public final class EntryPoints implements ClassRewriter {
     /** Told of each method made a spawn, so the lock passes know that a call of it spawns. */
     public interface Learner {
         void spawns(String owner, String name, String descriptor);
@@ -57,6 +58,17 @@ public final class EntryPoints {
         this.notes = notes;
         this.warnOnce = warnOnce;
         transform(agentLoader, "", null, new byte[0], false); // resolve the fast path before any class load needs it
+    }
+
+    @Override
+    public boolean rewritesApplicationClasses() {
+        return true;
+    }
+
+    @Override
+    public byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
+                          int poolFlags) {
+        return transform(loader, className, classBeingRedefined, classFile, (poolFlags & NATIVE_SPAWN) != 0);
     }
 
     /**
@@ -109,6 +121,7 @@ public final class EntryPoints {
      * Whether a class loaded before this rewriter was ready is one it would have rewritten: named, or one
      * whose class file (as its loader serves it, or null) calls libjava's fork/exec.
      */
+    @Override
     public boolean caughtUp(ClassLoader loader, String internalName, byte[] classFile) {
         return loader != null && loader != agentLoader && (named.containsKey(internalName)
                 || (classFile != null && ConstantPool.callsMethodOf(classFile, NO_NAMES, NO_NAMES)));

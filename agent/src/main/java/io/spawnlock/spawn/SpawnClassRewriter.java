@@ -1,6 +1,7 @@
 package io.spawnlock.spawn;
 
 import io.spawnlock.bytecode.ClassRewrite;
+import io.spawnlock.capability.ClassRewriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * bundled ASM alone: a few milliseconds, nothing of ByteBuddy's machinery loaded. The first spawn then pays
  * an array comparison inside its measured {@code start()}.
  */
-public final class SpawnClassRewriter {
+public final class SpawnClassRewriter implements ClassRewriter {
     /** internal name -> {original, rewritten} */
     private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
 
@@ -37,6 +38,17 @@ public final class SpawnClassRewriter {
             }
             prepared.put(name, new byte[][] {original, rewrite(name, original)});
         }
+    }
+
+    @Override
+    public boolean rewritesJdkClass(String internalName) {
+        return SpawnClasses.isTarget(internalName);
+    }
+
+    @Override
+    public byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
+                          int poolFlags) {
+        return transform(className, classFile);
     }
 
     /** The rewritten class, or the prepared result when {@code original} is the class file we prepared from. */

@@ -5,8 +5,8 @@ package io.spawnlock.spawn;
  * class gate, which sees every class load from premain on, can ask without loading ByteBuddy's types.
  */
 public final class SpawnClasses {
-    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
-    static final String PROCESS_IMPL = "java/lang/ProcessImpl";
+    public static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+    public static final String PROCESS_IMPL = "java/lang/ProcessImpl";
 
     private SpawnClasses() {}
 

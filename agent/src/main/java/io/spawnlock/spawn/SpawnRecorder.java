@@ -1,6 +1,7 @@
 package io.spawnlock.spawn;
 
 import io.spawnlock.capability.Capability;
+import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.config.AgentOptions;
 import io.spawnlock.config.TestFaults;
 import io.spawnlock.guard.AgentWarnings;
@@ -16,6 +17,9 @@ import io.spawnlock.recording.EventSink;
 import io.spawnlock.recording.Recording;
 import io.spawnlock.recording.TagRecorder;
 import io.spawnlock.recording.Tags;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,19 +59,40 @@ public final class SpawnRecorder implements SpawnListener, Capability {
     private volatile String launchMechanism = LaunchMechanism.expected();
     private final LongAdder spawns = new LongAdder();
     private final SpawnLocks locks;
+    private List<ClassRewriter> rewriters = Collections.emptyList();
     private volatile LockDiscovery discovery;
     private volatile Throwable discoveryFailure;
 
     /**
-     * Creates the recorder and connects the probe to it.
+     * Creates the recorder, connects the probe to it and prepares its class gate entries: the spawns that
+     * bypass ProcessBuilder, then the JDK's spawn classes (rewritten ahead of time, a few milliseconds). A JDK
+     * whose spawn path cannot be instrumented is one warning, and its spawns are not measured.
      *
      * @param locks     the spawn locks, to attribute each spawn to the innermost one held
      * @param discovery finds the locks held around spawns; null when discovery is off
+     * @param bypassing the application's methods that spawn without ProcessBuilder
      */
-    public static SpawnRecorder listenTo(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
+    public static SpawnRecorder listenTo(Recording recording, SpawnLocks locks, LockDiscovery discovery,
+                                         EntryPoints bypassing, AgentWarnings warnings) {
         SpawnRecorder r = new SpawnRecorder(recording, locks, discovery);
+        List<ClassRewriter> rewriters = new ArrayList<>();
+        rewriters.add(bypassing);
+        try {
+            SpawnClassRewriter jdk = new SpawnClassRewriter();
+            jdk.prepare();
+            rewriters.add(jdk);
+        } catch (Throwable t) {
+            warnings.warnOnce("spawn-instrumentation", "spawns are not measured: this JDK's spawn path could not be"
+                    + " instrumented (" + AgentWarnings.describe(t) + ")");
+        }
+        r.rewriters = Collections.unmodifiableList(rewriters);
         SpawnProbe.setListener(r);
         return r;
+    }
+
+    @Override
+    public List<ClassRewriter> rewriters() {
+        return rewriters;
     }
 
     SpawnRecorder(Recording recording, SpawnLocks locks, LockDiscovery discovery) {
