@@ -3,6 +3,10 @@ package io.spawnlock.probe;
 /**
  * Receives the calls of a spawn. Implemented by the isolated agent core; the probe holds it so that JDK
  * code never refers to anything outside java.base and this package. Calls come on the spawning thread.
+ *
+ * <p>The probe hands each spawn over once, complete, in {@link #spawnFinished}. The two calls around the
+ * native part are there only for what must be read at those instants on that thread (its CPU so far);
+ * the listener keeps what it reads there itself, and nothing it reads comes back through the probe.
  */
 public interface SpawnListener {
     /**
@@ -19,20 +23,21 @@ public interface SpawnListener {
     int nativeThreadId();
 
     /**
-     * Just after the native fork/exec, returned or thrown.
+     * Just after the native fork/exec, returned or thrown: the listener reads what it reads at this instant
+     * and keeps it for the spawn's {@link #spawnFinished}.
      *
      * @param execNanos its wall time
-     * @return the thread's CPU time in it, handed back with {@link #spawnFinished}, or -1 if not measured
      */
-    long nativeEnd(long execNanos);
+    void nativeEnd(long execNanos);
 
     /**
+     * The spawn, complete.
+     *
      * @param wallNanos wall time of the whole {@code ProcessBuilder.start} call
      * @param execNanos time spent in the native fork/exec call, or -1 when the spawn never reached it
-     * @param cpuNanos  the spawning thread's CPU time in that call, as {@link #nativeEnd} answered, or -1
      * @param failed    whether {@code start} threw
      * @param builder   the {@code ProcessBuilder}
      * @param process   the {@code Process} started, or null when {@code start} threw
      */
-    void spawnFinished(long wallNanos, long execNanos, long cpuNanos, boolean failed, Object builder, Object process);
+    void spawnFinished(long wallNanos, long execNanos, boolean failed, Object builder, Object process);
 }

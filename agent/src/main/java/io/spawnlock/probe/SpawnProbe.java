@@ -85,7 +85,6 @@ public final class SpawnProbe {
     private static void begin(InFlight state) {
         state.execStartNanos = 0L;
         state.execNanos = -1L;
-        state.execCpuNanos = -1L;
         state.spawnStartNanos = System.nanoTime();
     }
 
@@ -114,21 +113,20 @@ public final class SpawnProbe {
         if (state.execStartNanos != 0L) {
             state.execNanos = System.nanoTime() - state.execStartNanos;
             state.execStartNanos = 0L;
-            state.execCpuNanos = nativeEnded(state.execNanos);
+            nativeEnded(state.execNanos);
         }
     }
 
-    /** The listener's CPU time of the native part just ended, or -1. */
-    private static long nativeEnded(long execNanos) {
+    /** Tells the listener that the native part just ended. */
+    private static void nativeEnded(long execNanos) {
         SpawnListener current = listener;
         if (current != null) {
             try {
-                return current.nativeEnd(execNanos);
+                current.nativeEnd(execNanos);
             } catch (Throwable t) {
                 drop(t);
             }
         }
-        return -1L;
     }
 
     /** A broken recorder must never reach the application: drop it and leave the cause for the agent. */
@@ -144,18 +142,16 @@ public final class SpawnProbe {
             // forkAndExec threw: its time still belongs to this spawn's native phase.
             execNanos = now - state.execStartNanos;
             state.execStartNanos = 0L;
-            state.execCpuNanos = nativeEnded(execNanos);
+            nativeEnded(execNanos);
         }
-        long cpuNanos = state.execCpuNanos;
         state.execNanos = -1L;
-        state.execCpuNanos = -1L;
         state.spawnStartNanos = 0L;
         SpawnListener current = listener;
         if (current == null) {
             return;
         }
         try {
-            current.spawnFinished(now - startNanos, execNanos, cpuNanos, thrown != null, builder, process);
+            current.spawnFinished(now - startNanos, execNanos, thrown != null, builder, process);
         } catch (Throwable t) {
             drop(t);
         }
@@ -204,7 +200,6 @@ public final class SpawnProbe {
         long execStartNanos;
         long execCpuStart = -1L;
         long execNanos = -1L;
-        long execCpuNanos = -1L;
         /** The kernel thread id, asked once: 0 not yet, -1 none. */
         int tid;
         /** How many spawning calls this thread is inside; the outermost is the spawn. */

@@ -40,19 +40,41 @@ public final class SpawnRecorder implements SpawnListener, Capability {
     /** Null until the OS insight is ready (it loads off the application's threads, after start-up). */
     private volatile ThreadUsage usage;
     private volatile Throwable usageFailure;
-    /**
-     * Per thread: the usage read at the start of the native part (slot CPU is -1 when none), then at its end,
-     * then whether the start was read with a detailed source (the source may change in between: the JDK's
-     * clock first, JNA once loaded; both read the same CPU clock).
-     */
-    private final ThreadLocal<long[]> readings = new ThreadLocal<long[]>() {
+    /** Per thread: what was read around the native parts of the spawn in flight, until it is recorded. */
+    private final ThreadLocal<NativeParts> readings = new ThreadLocal<NativeParts>() {
         @Override
-        protected long[] initialValue() {
-            long[] r = new long[2 * ThreadUsage.FIELDS + 1];
-            r[ThreadUsage.CPU] = -1;
-            return r;
+        protected NativeParts initialValue() {
+            return new NativeParts();
         }
     };
+
+    /**
+     * The usage read at the start of a native part ({@code at}'s CPU slot is -1 when none), then at its end,
+     * and whether the start was read with a detailed source (the source may change in between: the JDK's
+     * clock first, JNA once loaded; both read the same CPU clock); then the sums over the spawn's native
+     * parts so far (one, unless an entry point calls fork/exec more than once).
+     */
+    private static final class NativeParts {
+        final long[] at = new long[2 * ThreadUsage.FIELDS];
+        boolean beginDetailed;
+        boolean measured;
+        boolean detailed = true;
+        long onCpu;
+        long child;
+        long system;
+        long minorFaults;
+        long switches;
+
+        NativeParts() {
+            at[ThreadUsage.CPU] = -1;
+        }
+
+        void reset() {
+            measured = false;
+            detailed = true;
+            onCpu = child = system = minorFaults = switches = 0;
+        }
+    }
     /** Spawns one by one (JFR); null when none is connected. */
     private volatile EventSink sink;
     private volatile AgentOptions.Args commandShown = AgentOptions.Args.NONE;
@@ -137,13 +159,14 @@ public final class SpawnRecorder implements SpawnListener, Capability {
         if (u == null) {
             return -1;
         }
-        long[] r = readings.get();
+        NativeParts parts = readings.get();
+        long[] r = parts.at;
         try {
             TestFaults.check("os");
             if (!u.read(r, 0)) {
                 r[ThreadUsage.CPU] = -1;
             }
-            r[2 * ThreadUsage.FIELDS] = u.detailed() ? 1 : 0;
+            parts.beginDetailed = u.detailed();
         } catch (RuntimeException | LinkageError e) {
             usageFailed(e);
             r[ThreadUsage.CPU] = -1;
@@ -163,53 +186,77 @@ public final class SpawnRecorder implements SpawnListener, Capability {
     }
 
     @Override
-    public long nativeEnd(long execNanos) {
-        return Privileged.needed() ? Privileged.callLong(() -> end(execNanos)) : end(execNanos);
+    public void nativeEnd(long execNanos) {
+        if (Privileged.needed()) {
+            Privileged.run(() -> end(execNanos));
+        } else {
+            end(execNanos);
+        }
     }
 
-    private long end(long execNanos) {
+    /** Reads the usage at the native part's end and adds the part to the spawn's sums; records nothing yet. */
+    private void end(long execNanos) {
         ThreadUsage u = usage;
-        long[] r = readings.get();
+        NativeParts parts = readings.get();
+        long[] r = parts.at;
         long begin = r[ThreadUsage.CPU];
         r[ThreadUsage.CPU] = -1;
         int end = ThreadUsage.FIELDS;
         try {
             if (u == null || begin < 0 || !u.read(r, end)) {
-                return -1;
+                return;
             }
         } catch (RuntimeException | LinkageError e) {
             usageFailed(e);
-            return -1;
+            return;
         }
         long onCpu = Math.min(r[end + ThreadUsage.CPU] - begin, execNanos);
-        cpu.record(onCpu);
-        child.record(execNanos - onCpu);
-        TagRecorder[] d = detail;
-        if (d != null && r[2 * ThreadUsage.FIELDS] == 1 && u.detailed()) {
-            d[0].record(r[end + ThreadUsage.SYSTEM] - r[ThreadUsage.SYSTEM]);
-            d[1].record(r[end + ThreadUsage.MINOR_FAULTS] - r[ThreadUsage.MINOR_FAULTS]);
-            d[2].record(r[end + ThreadUsage.VOLUNTARY_SWITCHES] - r[ThreadUsage.VOLUNTARY_SWITCHES]);
+        parts.measured = true;
+        parts.onCpu += onCpu;
+        parts.child += execNanos - onCpu;
+        parts.detailed &= parts.beginDetailed && u.detailed();
+        if (parts.detailed) {
+            parts.system += r[end + ThreadUsage.SYSTEM] - r[ThreadUsage.SYSTEM];
+            parts.minorFaults += r[end + ThreadUsage.MINOR_FAULTS] - r[ThreadUsage.MINOR_FAULTS];
+            parts.switches += r[end + ThreadUsage.VOLUNTARY_SWITCHES] - r[ThreadUsage.VOLUNTARY_SWITCHES];
         }
-        return onCpu;
     }
 
     @Override
-    public void spawnFinished(long wallNanos, long execNanos, long cpuNanos, boolean isFailed, Object builder,
-                              Object process) {
+    public void spawnFinished(long wallNanos, long execNanos, boolean isFailed, Object builder, Object process) {
         if (Privileged.needed()) {
-            Privileged.run(() -> finished(wallNanos, execNanos, cpuNanos, isFailed, builder, process));
+            Privileged.run(() -> finished(wallNanos, execNanos, isFailed, builder, process));
         } else {
-            finished(wallNanos, execNanos, cpuNanos, isFailed, builder, process);
+            finished(wallNanos, execNanos, isFailed, builder, process);
         }
     }
 
-    private void finished(long wallNanos, long execNanos, long cpuNanos, boolean isFailed, Object builder,
-                          Object process) {
+    /** The spawn's CPU in its native parts, recorded with the split, or -1 when it was not measured. */
+    private long recordNativeParts() {
+        NativeParts parts = readings.get();
+        if (!parts.measured) {
+            return -1;
+        }
+        long onCpu = parts.onCpu;
+        cpu.record(onCpu);
+        child.record(parts.child);
+        TagRecorder[] d = detail;
+        if (d != null && parts.detailed) {
+            d[0].record(parts.system);
+            d[1].record(parts.minorFaults);
+            d[2].record(parts.switches);
+        }
+        parts.reset();
+        return onCpu;
+    }
+
+    private void finished(long wallNanos, long execNanos, boolean isFailed, Object builder, Object process) {
         TestFaults.check("spawn-recording");
         (isFailed ? failed : spawn).record(wallNanos);
         if (execNanos >= 0) {
             exec.record(execNanos);
         }
+        long cpuNanos = recordNativeParts();
         spawns.increment();
         int lock = locks.innermostHeld();
         long waited = -1;

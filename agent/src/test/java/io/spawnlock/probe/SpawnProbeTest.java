@@ -28,14 +28,13 @@ class SpawnProbeTest {
         }
 
         @Override
-        public long nativeEnd(long execNanos) {
+        public void nativeEnd(long execNanos) {
             nativeEnds.add(execNanos);
-            return 7; // the CPU it measured, handed back with the spawn
         }
 
         @Override
-        public void spawnFinished(long wall, long exec, long cpu, boolean failed, Object builder, Object process) {
-            calls.add(new long[] {wall, exec, failed ? 1 : 0, cpu});
+        public void spawnFinished(long wall, long exec, boolean failed, Object builder, Object process) {
+            calls.add(new long[] {wall, exec, failed ? 1 : 0});
         }
     }
 
@@ -63,7 +62,6 @@ class SpawnProbeTest {
         assertTrue(c[0] >= c[1] + 2_000_000L, "wall " + c[0] + " exec " + c[1]);
         assertEquals(0, c[2]);
         assertEquals(List.of(c[1]), nativeEnds, "the native part's end is told once, with the same time");
-        assertEquals(7, c[3], "the CPU the listener measured comes back with the spawn");
     }
 
     @Test
@@ -71,8 +69,8 @@ class SpawnProbeTest {
         List<Object> builders = new ArrayList<>();
         SpawnProbe.setListener(new Recorded() {
             @Override
-            public void spawnFinished(long wall, long exec, long cpu, boolean failed, Object builder, Object process) {
-                super.spawnFinished(wall, exec, cpu, failed, builder, process);
+            public void spawnFinished(long wall, long exec, boolean failed, Object builder, Object process) {
+                super.spawnFinished(wall, exec, failed, builder, process);
                 builders.add(builder);
             }
         });
@@ -118,13 +116,12 @@ class SpawnProbeTest {
         assertTrue(c[1] >= 3_000_000L, "exec " + c[1]);
         assertEquals(1, c[2]);
         assertEquals(List.of(c[1]), nativeEnds);
-        assertEquals(7, c[3]);
     }
 
     @Test
     void failureBeforeExecHasNoExecTime() {
         listen();
-        SpawnProbe.spawnBegin(null); // a measured spawn first: the failed one must not inherit its CPU
+        SpawnProbe.spawnBegin(null); // a measured spawn first: the failed one must not inherit its exec time
         SpawnProbe.execBegin();
         SpawnProbe.execEnd();
         SpawnProbe.spawnReturned(null);
@@ -132,7 +129,6 @@ class SpawnProbeTest {
         SpawnProbe.spawnBegin(null);
         SpawnProbe.spawnThrew(new IndexOutOfBoundsException());
         assertEquals(-1L, calls.get(0)[1]);
-        assertEquals(-1L, calls.get(0)[3], "no CPU of an earlier spawn");
         // and the next spawn on this thread does not inherit anything
         SpawnProbe.spawnBegin(null);
         SpawnProbe.spawnReturned(null);

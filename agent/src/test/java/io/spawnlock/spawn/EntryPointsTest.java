@@ -114,12 +114,11 @@ class EntryPointsTest {
             }
 
             @Override
-            public long nativeEnd(long execNanos) {
-                return -1;
+            public void nativeEnd(long execNanos) {
             }
 
             @Override
-            public void spawnFinished(long wall, long exec, long cpu, boolean failed, Object builder, Object process) {
+            public void spawnFinished(long wall, long exec, boolean failed, Object builder, Object process) {
                 spawns.add(new Object[] {wall, exec, failed, builder});
             }
         });
