@@ -111,8 +111,8 @@ class SpawnLocksTest {
         locks.reportHealth(warnings);
         locks.reportHealth(warnings);
         String text = said.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("more than " + SpawnLocks.MAX_LOCKS + " spawn locks"), text);
-        assertEquals(1, text.split("\n").length, text);
+        String limit = "more than " + SpawnLocks.MAX_LOCKS + " spawn locks";
+        assertEquals(1, text.split(limit, -1).length - 1, text); // (the probe's failure, static, may be another test's)
     }
 
     private static void sleep(long millis) {
