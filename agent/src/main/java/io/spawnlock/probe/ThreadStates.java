@@ -36,11 +36,6 @@ abstract class ThreadStates<T> extends ThreadLocal<T> {
         all.removeIf(state -> !ownerOf(state).isAlive() && finished(state));
     }
 
-    /** Registered states, ended threads included until forgotten. */
-    final int registered() {
-        return all.size();
-    }
-
     /** Every registered state, the ended threads' included until they are forgotten. */
     final List<T> all() {
         return new ArrayList<>(all);

@@ -131,10 +131,6 @@ public final class IntervalLog {
         return path.resolveSibling(numbered);
     }
 
-    public Path path() {
-        return path;
-    }
-
     private void writeHeader(List<String> comments, long startMillis) {
         for (String c : comments) {
             lines.comment("[spawnlock " + c + "]");

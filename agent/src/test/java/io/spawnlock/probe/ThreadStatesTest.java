@@ -26,9 +26,9 @@ class ThreadStatesTest {
             t.join();
         }
         states.get();
-        assertEquals(51, states.registered());
+        assertEquals(51, states.all().size());
         states.forgetEnded();
-        assertEquals(1, states.registered());
+        assertEquals(1, states.all().size());
         assertEquals(List.of(Thread.currentThread()), states.live());
     }
 }
