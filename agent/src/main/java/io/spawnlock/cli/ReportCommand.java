@@ -3,6 +3,7 @@ package io.spawnlock.cli;
 import io.spawnlock.config.Durations;
 import io.spawnlock.doctor.Herds;
 import io.spawnlock.doctor.SpawnBreakdown;
+import io.spawnlock.recording.TagTable;
 import io.spawnlock.recording.Tags;
 import io.spawnlock.recording.Unit;
 import io.spawnlock.recording.Units;
@@ -261,17 +262,11 @@ final class ReportCommand {
     }
 
     private static void printTable(Map<String, Histogram> byTag, PrintStream target) {
-        String format = "%-" + Math.max(12, byTag.keySet().stream().mapToInt(String::length).max().orElse(0))
-                + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
-        target.printf(Locale.ROOT, format, "tag", "count", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
+        TagTable table = new TagTable(Math.max(12, byTag.keySet().stream().mapToInt(String::length).max().orElse(0)),
+                TagTable.Stat.values());
+        target.print(table.header());
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
-            Histogram h = e.getValue();
-            Unit unit = Tags.unitOf(e.getKey());
-            target.printf(Locale.ROOT, format, e.getKey(), h.getTotalCount(),
-                    Units.of(h.getMinValue(), unit), Units.of(h.getValueAtPercentile(50), unit),
-                    Units.of(h.getValueAtPercentile(90), unit), Units.of(h.getValueAtPercentile(99), unit),
-                    Units.of(h.getValueAtPercentile(99.9), unit), Units.of(h.getMaxValue(), unit),
-                    Units.of(h.getMean(), unit));
+            target.print(table.row(e.getKey(), e.getValue()));
         }
     }
 

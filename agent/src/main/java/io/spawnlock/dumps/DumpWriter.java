@@ -10,10 +10,9 @@ import io.spawnlock.locks.SpawnLocks;
 import io.spawnlock.probe.LockProbe;
 import io.spawnlock.probe.SpawnProbe;
 import io.spawnlock.recording.Recording;
-import io.spawnlock.recording.Tags;
+import io.spawnlock.recording.TagTable;
 import io.spawnlock.recording.PathSafety;
 import io.spawnlock.recording.PrivateFiles;
-import io.spawnlock.recording.Unit;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -32,7 +31,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -337,13 +335,10 @@ final class DumpWriter {
     /** Every tag since start (count, p50, p99, max), then why spawns are slow, if the tags tell it. */
     private static String sinceStart(Map<String, Histogram> byTag) {
         StringBuilder out = new StringBuilder("\n== every tag since start (up to the last interval)\n");
-        out.append(String.format(Locale.ROOT, "%-56s %10s %9s %9s %9s%n", "tag", "count", "p50", "p99", "max"));
+        TagTable table = new TagTable(56, TagTable.Stat.COUNT, TagTable.Stat.P50, TagTable.Stat.P99, TagTable.Stat.MAX);
+        out.append(table.header());
         for (Map.Entry<String, Histogram> e : byTag.entrySet()) {
-            Unit unit = Tags.unitOf(e.getKey());
-            Histogram h = e.getValue();
-            out.append(String.format(Locale.ROOT, "%-56s %10d %9s %9s %9s%n", e.getKey(), h.getTotalCount(),
-                    Units.of(h.getValueAtPercentile(50), unit), Units.of(h.getValueAtPercentile(99), unit),
-                    Units.of(h.getMaxValue(), unit)));
+            out.append(table.row(e.getKey(), e.getValue()));
         }
         SpawnBreakdown breakdown = SpawnBreakdown.of(byTag);
         if (breakdown != null) {
