@@ -534,8 +534,8 @@ public final class AgentCore {
     /** The dumps, on the agent thread, with the triggers the options ask for; `dump <pid>` works always. */
     private Dumps startDumps(long pid, LocalDateTime startTime) {
         boolean signal = !"off".equalsIgnoreCase(options.signal());
-        Dumps d = new Dumps(Paths.get(AgentOptions.expand(options.dumps(), pid, startTime)), options.dumpEveryNanos(),
-                options.dumpOnWaitNanos(), options.maxDumps(), spawnLocks, recording, this::launchMechanism, warnings, this::note);
+        Dumps d = new Dumps(Paths.get(AgentOptions.expand(options.dumps(), pid, startTime)), options, spawnLocks,
+                recording, this::launchMechanism, warnings, this::note);
         d.writeOn(Thread.currentThread());
         if (signal) {
             d.handleSignal(options.signal().toUpperCase(java.util.Locale.ROOT));

@@ -47,12 +47,16 @@ public final class Dumps {
     private volatile String lastOutcome;
     private volatile long outcomes;
 
-    public Dumps(Path dir, long everyNanos, long onWaitNanos, int maxDumps, SpawnLocks locks, Recording recording,
+    /**
+     * @param dir     where the dumps go ({@code dumps=}, expanded)
+     * @param options the triggers asked for ({@code dumpEvery}, {@code dumpOnWait}, {@code maxDumps})
+     */
+    public Dumps(Path dir, AgentOptions options, SpawnLocks locks, Recording recording,
                  Supplier<String> launchMechanism, AgentWarnings warnings, Consumer<String> notes) {
         this.dir = dir;
-        this.everyNanos = everyNanos;
-        this.onWaitNanos = onWaitNanos;
-        this.maxDumps = maxDumps;
+        this.everyNanos = options.dumpEveryNanos();
+        this.onWaitNanos = options.dumpOnWaitNanos();
+        this.maxDumps = options.maxDumps();
         this.writer = new DumpWriter(locks, recording, launchMechanism);
         this.warnings = warnings;
         this.notes = notes;
