@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The only class that talks to the spawn probe. Turns the probe's per-spawn calls into the {@code spawn*}
- * tags: wall time, the native fork/exec part, and that part split into the spawning thread's CPU and the
- * time it waited for the child or the kernel.
+ * The spawn probe's one listener. Turns each spawn the probe hands over into the {@code spawn*} tags: wall
+ * time, the native fork/exec part, and that part split into the spawning thread's CPU and the time it
+ * waited for the child or the kernel. (Dumps read the probe's per-thread state of the spawns in flight
+ * too, without stopping the threads; they never call it.)
  */
 public final class SpawnRecorder implements SpawnListener, Capability {
     private final Recording recording;
