@@ -106,4 +106,12 @@ public final class Cli {
                 return USAGE;
         }
     }
+
+    /** The value after an option; throws IllegalArgumentException naming the option when there is none. */
+    static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
 }

@@ -32,11 +32,11 @@ final class CompareCommand {
     }
 
     int run(String[] args) {
-        ReportCommand.Request r;
+        Request r;
         try {
-            r = ReportCommand.parse(args);
-            if (r != null && (r.files.size() != 2 || r.intervals || r.format.equals("hgrm") || r.format.equals("html"))) {
-                throw new IllegalArgumentException(r.files.size() != 2 ? "needs exactly two logs, base then new"
+            r = Request.parse(args);
+            if (r != null && (r.query.files.size() != 2 || r.intervals || r.format.equals("hgrm") || r.format.equals("html"))) {
+                throw new IllegalArgumentException(r.query.files.size() != 2 ? "needs exactly two logs, base then new"
                         : "takes --format text|csv, --tag, --tag-regex, --from, --to and -o");
             }
         } catch (IllegalArgumentException e) {
@@ -49,8 +49,8 @@ final class CompareCommand {
         }
         Map<String, Histogram> base = new LinkedHashMap<>();
         Map<String, Histogram> next = new LinkedHashMap<>();
-        boolean ok = ReportCommand.read(Paths.get(r.files.get(0)), r, ReportCommand.totalsInto(base), "compare", err);
-        ok &= ReportCommand.read(Paths.get(r.files.get(1)), r, ReportCommand.totalsInto(next), "compare", err);
+        boolean ok = r.query.scan(Paths.get(r.query.files.get(0)), LogQuery.totalsInto(base), "compare", err);
+        ok &= r.query.scan(Paths.get(r.query.files.get(1)), LogQuery.totalsInto(next), "compare", err);
         Set<String> tags = new LinkedHashSet<>(base.keySet());
         tags.addAll(next.keySet());
         int status = ok ? Cli.OK : Cli.BAD_INPUT;
@@ -58,7 +58,7 @@ final class CompareCommand {
             print(r, tags, base, next, out);
             return status;
         }
-        try (OutputFile o = OutputFile.open(r.output, r.files)) {
+        try (OutputFile o = OutputFile.open(r.output, r.query.files)) {
             print(r, tags, base, next, o.stream());
             o.commit();
             return status;
@@ -68,7 +68,7 @@ final class CompareCommand {
         }
     }
 
-    private static void print(ReportCommand.Request r, Set<String> tags, Map<String, Histogram> base,
+    private static void print(Request r, Set<String> tags, Map<String, Histogram> base,
                               Map<String, Histogram> next, PrintStream out) {
         if (r.format.equals("csv")) {
             printCsv(tags, base, next, out);
@@ -110,7 +110,7 @@ final class CompareCommand {
         for (String tag : tags) {
             Histogram b = base.get(tag);
             Histogram n = next.get(tag);
-            StringBuilder row = new StringBuilder(ReportCommand.csv(tag)).append(',')
+            StringBuilder row = new StringBuilder(TotalsFormat.field(tag)).append(',')
                     .append(Tags.unitOf(tag).raw).append(',')
                     .append(b == null ? "" : Long.toString(b.getTotalCount())).append(',')
                     .append(n == null ? "" : Long.toString(n.getTotalCount()));

@@ -90,7 +90,7 @@ final class DoctorCommand {
             return null;
         }
         Map<String, Histogram> byTag = new LinkedHashMap<>();
-        ReportCommand.read(log, new ReportCommand.Request(), ReportCommand.totalsInto(byTag), "doctor", err);
+        new LogQuery().scan(log, LogQuery.totalsInto(byTag), "doctor", err);
         out.println("Recorded by the agent in process " + pid + " (" + log + "):");
         String source = cpuSource(log);
         if (source != null) {

@@ -25,7 +25,7 @@ import org.HdrHistogram.HistogramIterationValue;
  * to the spawn locks' waits over time. Memory is bounded: each tag's time series is halved (keeping the
  * highest value of each pair) whenever it passes {@link #MAX_POINTS} points.
  */
-final class HtmlReport implements ReportCommand.IntervalSink {
+final class HtmlReport implements LogQuery.Sink {
     static final int MAX_POINTS = 2000;
     private static final String RESOURCES = "/io/spawnlock/cli/html/";
 

@@ -56,9 +56,9 @@ final class MergeCommand {
                     if (output != null) {
                         throw new IllegalArgumentException("-o given twice: one output at a time");
                     }
-                    output = ReportCommand.value(args, ++i, a);
+                    output = Cli.value(args, ++i, a);
                 } else if (a.equals("--interval")) {
-                    gridMillis = Durations.parseNanos(ReportCommand.value(args, ++i, a)) / 1_000_000;
+                    gridMillis = Durations.parseNanos(Cli.value(args, ++i, a)) / 1_000_000;
                     if (gridMillis <= 0) {
                         throw new IllegalArgumentException("--interval must be at least 1ms");
                     }

@@ -108,10 +108,10 @@ class CountsTest {
     @Test
     void intervalOffsetsPrintAsTheFormatterPrintsThem() {
         for (long ms = -3_000; ms <= 3_000; ms++) {
-            assertEquals(String.format(Locale.ROOT, "%.1f", ms / 1e3), ReportCommand.IntervalTable.tenths(ms), ms + " ms");
+            assertEquals(String.format(Locale.ROOT, "%.1f", ms / 1e3), IntervalTable.tenths(ms), ms + " ms");
         }
         for (long ms : new long[] {86_399_950L, 1_234_567_850L, Long.MAX_VALUE / 1000}) {
-            assertEquals(String.format(Locale.ROOT, "%.1f", ms / 1e3), ReportCommand.IntervalTable.tenths(ms), ms + " ms");
+            assertEquals(String.format(Locale.ROOT, "%.1f", ms / 1e3), IntervalTable.tenths(ms), ms + " ms");
         }
     }
 }
