@@ -18,16 +18,30 @@ public final class Units {
     }
 
     public static String nanos(double ns) {
-        if (ns < 1_000) {
-            return String.format(Locale.ROOT, "%.0fns", ns);
+        return scaled(ns, 1000, TIME_UNITS);
+    }
+
+    private static final String[] TIME_UNITS = {"ns", "µs", "ms", "s"};
+    private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB"};
+
+    /**
+     * {@code value} in the first unit (each {@code step} times the one before) where it shows with three
+     * significant digits below 1000: a value that rounds up to 1000 moves to the next unit (999.5µs is
+     * 1.00ms, never 1.00e+03µs); the first unit, below one {@code step}, has no decimals, the last as many
+     * digits as it needs.
+     */
+    private static String scaled(double value, double step, String[] units) {
+        if (Math.abs(value) < step) {
+            return String.format(Locale.ROOT, "%.0f%s", value, units[0]);
         }
-        if (ns < 1_000_000) {
-            return String.format(Locale.ROOT, "%.3gµs", ns / 1e3);
+        double v = value;
+        for (int i = 1; i < units.length; i++) {
+            v /= step;
+            if (Math.abs(v) < 999.5) {
+                return String.format(Locale.ROOT, "%.3g%s", v, units[i]);
+            }
         }
-        if (ns < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.3gms", ns / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.3gs", ns / 1e9);
+        return String.format(Locale.ROOT, "%.0f%s", v, units[units.length - 1]);
     }
 
     /**
@@ -58,15 +72,6 @@ public final class Units {
     }
 
     public static String bytes(double bytes) {
-        if (bytes < 1024) {
-            return String.format(Locale.ROOT, "%.0fB", bytes);
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.3gKiB", bytes / 1024);
-        }
-        if (bytes < 1024.0 * 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.3gMiB", bytes / (1024 * 1024));
-        }
-        return String.format(Locale.ROOT, "%.3gGiB", bytes / (1024.0 * 1024 * 1024));
+        return scaled(bytes, 1024, BYTE_UNITS);
     }
 }
