@@ -113,5 +113,14 @@ class CountsTest {
         for (long ms : new long[] {86_399_950L, 1_234_567_850L, Long.MAX_VALUE / 1000}) {
             assertEquals(String.format(Locale.ROOT, "%.1f", ms / 1e3), IntervalTable.tenths(ms), ms + " ms");
         }
+        // the csv series' offsets and lengths, in seconds with three decimals
+        for (long ms = -3_000; ms <= 3_000; ms++) {
+            assertEquals(String.format(Locale.ROOT, "%.3f", ms / 1e3),
+                    io.spawnlock.recording.Units.fixed(new StringBuilder(), ms, 1000, 3).toString(), ms + " ms");
+        }
+        for (long ms : new long[] {86_399_999L, 1_234_567_891L, 1_700_000_000_123L}) {
+            assertEquals(String.format(Locale.ROOT, "%.3f", ms / 1e3),
+                    io.spawnlock.recording.Units.fixed(new StringBuilder(), ms, 1000, 3).toString(), ms + " ms");
+        }
     }
 }
