@@ -5,7 +5,6 @@ import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.guard.AgentWarnings;
 import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class LockClassTransformer implements ClassRewriter {
         this.loadTime = spawnCalls == null ? null : new LoadTimeScan(spawnCalls);
         this.warnings = warnings;
         this.notes = notes;
-        transform(getClass().getClassLoader(), "", null, null, null); // resolve the fast path before use
+        rewrite(getClass().getClassLoader(), "", null, null, 0); // resolve the fast path before use
     }
 
     /**
@@ -131,13 +130,6 @@ public final class LockClassTransformer implements ClassRewriter {
     public byte[] rewrite(ClassLoader loader, String className, Class<?> classBeingRedefined, byte[] classFile,
                           int poolFlags) {
         return transform(loader, className, classBeingRedefined, classFile, (poolFlags & CALLS_OR_LOCKS) != 0);
-    }
-
-    /** The rewrite of a class whose constant pool is read here (the class gate reads it once for every entry). */
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        return transform(loader, className, classBeingRedefined, classfileBuffer, classfileBuffer != null
-                && spawnCalls != null && ConstantPool.callsOrLocks(classfileBuffer, spawnCalls.owners(), spawnCalls.names()));
     }
 
     /**

@@ -19,7 +19,8 @@ class LockClassTransformerTest {
     private final List<String> notes = new ArrayList<>();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final SpawnLocks locks = new SpawnLocks(new Recording());
-    private final LockClassTransformer transformer = new LockClassTransformer(locks, List.of(), new SpawnCalls(List.of()),
+    private final SpawnCalls calls = new SpawnCalls(List.of());
+    private final LockClassTransformer transformer = new LockClassTransformer(locks, List.of(), calls,
             new AgentWarnings(new PrintStream(stderr)), notes::add);
 
     private static final byte[] SPAWNER = ClassFiles.of(LoadTimeScanTest.Direct.class);
@@ -27,9 +28,15 @@ class LockClassTransformerTest {
     /** An application's loader: not the one the agent's classes came from (here, the tests' own). */
     private final ClassLoader application = new ClassLoader(getClass().getClassLoader()) { };
 
+    /** A first load of {@code name} from {@code loader} with SPAWNER's bytes, as the class gate passes it: its constant pool read once. */
+    private byte[] load(ClassLoader loader, String name) {
+        return transformer.rewrite(loader, name, null, SPAWNER,
+                io.spawnlock.agent.ConstantPool.flags(SPAWNER, calls.owners(), calls.names()));
+    }
+
     @Test
     void anApplicationClassIsRewrittenAsItLoads() throws Exception {
-        byte[] rewritten = transformer.transform(application, NAME, null, null, SPAWNER);
+        byte[] rewritten = load(application, NAME);
         assertNotNull(rewritten, "a lock around a spawn: rewritten at its first load; " + notes + stderr);
         assertEquals(1, notes.size(), notes.toString());
         assertTrue(notes.get(0).endsWith(" (as the class loaded)"), notes.toString());
@@ -41,10 +48,10 @@ class LockClassTransformerTest {
     @Test
     void theJdksOwnClassesAreNeverRead() {
         // the same bytes, as a class of the platform loader or in a JDK package: not the application's locks
-        assertNull(transformer.transform(ClassLoader.getPlatformClassLoader(), NAME, null, null, SPAWNER));
-        assertNull(transformer.transform(application, "java/sql/Spawner", null, null, SPAWNER));
-        assertNull(transformer.transform(application, "jdk/internal/Spawner", null, null, SPAWNER));
-        assertNull(transformer.transform(getClass().getClassLoader(), NAME, null, null, SPAWNER), "the agent's own");
+        assertNull(load(ClassLoader.getPlatformClassLoader(), NAME));
+        assertNull(load(application, "java/sql/Spawner"));
+        assertNull(load(application, "jdk/internal/Spawner"));
+        assertNull(load(getClass().getClassLoader(), NAME), "the agent's own");
         assertEquals(List.of(), notes);
         assertNull(locks.locksIn(NAME));
     }
