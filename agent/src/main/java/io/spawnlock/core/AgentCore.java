@@ -99,10 +99,9 @@ public final class AgentCore {
     /** Notes written before the log exists (the load-time pass starts first); false once it exists or never will. */
     private volatile boolean logPending = true;
     private final ConcurrentLinkedQueue<String> pendingNotes = new ConcurrentLinkedQueue<>();
-    /** Used by the agent thread and, at exit, the shutdown hook. */
-    /** The measured parts, which the agent thread samples and asks about their health each interval. */
+    /** The measured parts, which the agent thread samples and asks about their health each interval, and at exit the shutdown hook. */
     private final List<Capability> capabilities = new CopyOnWriteArrayList<>();
-    /** The herd on listening channels; null when not measured. Used by the agent thread and, at exit, the shutdown hook. */
+    /** The OpenMetrics textfile; null when not asked for. Used by the agent thread and, at exit, the shutdown hook. */
     private OpenMetricsFile metrics;
     /** The MBean until it is registered; set by the set-up thread, registered by the agent thread. */
     private volatile Spawnlock mbean;
