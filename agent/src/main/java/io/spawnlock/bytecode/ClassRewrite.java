@@ -1,7 +1,10 @@
 package io.spawnlock.bytecode;
 
+import io.spawnlock.guard.AgentWarnings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.util.Collection;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
@@ -98,5 +101,20 @@ public final class ClassRewrite {
             builder = builder.visit(visitor);
         }
         return builder.make(pool).getBytes();
+    }
+
+    /**
+     * Retransforms classes whose rewrite changed (loaded before their rewriter was ready, spawn locks or a
+     * spawning method found in them); one that cannot be is one warning, and stays unmeasured.
+     */
+    public static void retransform(Instrumentation inst, Collection<Class<?>> classes, AgentWarnings warnings) {
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                warnings.warnOnce("retransform " + c.getName(), c.getName() + " is not measured: retransforming it"
+                        + " failed (" + AgentWarnings.describe(t) + ")");
+            }
+        }
     }
 }

@@ -150,7 +150,7 @@ final class ClassGate implements ClassFileTransformer {
                 loaded.add(c);
             }
         }
-        retransform(inst, loaded);
+        ClassRewrite.retransform(inst, loaded, warnings);
     }
 
     private static boolean rewrites(ClassRewriter[] jdk, String internalName) {
@@ -189,18 +189,7 @@ final class ClassGate implements ClassFileTransformer {
                 changed.add(c);
             }
         }
-        retransform(inst, changed);
-    }
-
-    private void retransform(Instrumentation inst, List<Class<?>> classes) {
-        for (Class<?> c : classes) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                warnings.warnOnce("retransform " + c.getName(), c.getName() + " is not measured: retransforming it"
-                        + " failed (" + AgentWarnings.describe(t) + ")");
-            }
-        }
+        ClassRewrite.retransform(inst, changed, warnings);
     }
 
     @Override

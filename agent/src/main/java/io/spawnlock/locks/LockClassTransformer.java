@@ -4,9 +4,7 @@ import io.spawnlock.agent.ConstantPool;
 import io.spawnlock.bytecode.ClassRewrite;
 import io.spawnlock.capability.ClassRewriter;
 import io.spawnlock.guard.AgentWarnings;
-import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -64,21 +62,6 @@ public final class LockClassTransformer implements ClassRewriter {
     public boolean caughtUp(ClassLoader loader, String internalName, byte[] classFile) {
         return loadTime != null && classFile != null && isApplication(loader, internalName)
                 && learnAtLoad(loader, internalName, classFile);
-    }
-
-    /**
-     * Retransforms classes whose rewrite changed (spawn locks found, a spawning method found); one that
-     * cannot be is one warning, and unmeasured.
-     */
-    public static void retransform(Instrumentation inst, Collection<Class<?>> classes, AgentWarnings warnings) {
-        for (Class<?> c : classes) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                warnings.warnOnce("lock-retransform " + c.getName(), "the spawns and spawn locks in " + c.getName()
-                        + " are not measured: the class cannot be rewritten (" + AgentWarnings.describe(t) + ")");
-            }
-        }
     }
 
     /**

@@ -177,7 +177,7 @@ public final class LockDiscovery {
                         + site.type.getName() + "#" + site.method + " (" + AgentWarnings.describe(e) + ")");
             }
         }
-        LockClassTransformer.retransform(inst, changed, warnings);
+        ClassRewrite.retransform(inst, changed, warnings);
     }
 
     private void analyse(CallSite site, Set<Class<?>> changed) {
