@@ -3,9 +3,10 @@ var d=JSON.parse(document.getElementById('data').textContent);
 var made=0,expected=0;
 document.getElementById('files').textContent='Logs: '+d.files.join(', ');
 function fmt(v,u){if(v==null)return '';if(u==='count')return (Math.round(v*10)/10).toString();
- if(u==='MiB')return v<1024?v.toPrecision(3)+' MiB':(v/1024).toPrecision(3)+' GiB';
- if(v<0.001)return (v*1e6).toFixed(0)+' ns';if(v<1)return (v*1e3).toPrecision(3)+' µs';
- if(v<1000)return v.toPrecision(3)+' ms';return (v/1000).toPrecision(3)+' s';}
+ if(u==='MiB')return v<999.5?v.toPrecision(3)+' MiB':digits(v/1024)+' GiB';
+ if(v<0.001)return (v*1e6).toFixed(0)+' ns';if(v<0.9995)return (v*1e3).toPrecision(3)+' µs';
+ if(v<999.5)return v.toPrecision(3)+' ms';return digits(v/1000)+' s';}
+function digits(v){return v<999.5?v.toPrecision(3):v.toFixed(0);}
 var t=document.getElementById('summary');
 var head=['tag','count','min','p50','p90','p99','p99.9','max','mean'];
 t.insertRow().innerHTML=head.map(function(h){return '<th>'+h+'</th>';}).join('');
